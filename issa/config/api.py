@@ -1,0 +1,25 @@
+"""The JSON API (django-ninja): one router per app, errors mapped in one place."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from issa.core.errors import DomainError
+
+api = NinjaAPI(
+    title="ISSA API",
+    version="1",
+    description="Subscriber self-service API of ISSA: for the operator's mobile app and partners.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.get("/ping", tags=["system"], auth=None)
+def ping(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,241 @@
+"""ISSA settings, read from environment variables (12-factor) with safe embedded defaults.
+
+Without any variable set, the product runs on SQLite in ``var/`` with the database-backed queue,
+cache and sessions: one command on a laptop. Production sets ``ISSA_ENV=production`` (see
+``issa/config/production.py`` for what that tightens).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("ISSA_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+ISSA_ENV = os.environ.get("ISSA_ENV", "development")  # development | test | production
+DEBUG = env_bool("DEBUG", ISSA_ENV == "development")
+
+# The development key is only ever used on a laptop; production refuses to start without one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-issa-key-change-me-in-production-0123456789")
+# Key for encrypting SIM secrets (PIN/PUK) and sensitive SMS at rest; derived from SECRET_KEY
+# when not given so that the embedded mode needs no extra setting.
+ISSA_FIELD_KEY = os.environ.get("ISSA_FIELD_KEY", "")
+
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_q",
+    # ISSA bounded contexts, one app each (ARCHITECTURE.md)
+    "issa.core",
+    "issa.customers",
+    "issa.catalog",
+    "issa.subscribers",
+    "issa.identity",
+    "issa.billing",
+    "issa.notifications",
+    "issa.ussd",
+    "issa.portal",
+    "issa.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "issa.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "issa.config.urls"
+WSGI_APPLICATION = "issa.config.wsgi.application"
+ASGI_APPLICATION = "issa.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "issa" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "issa.portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'issa.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web server and the worker read while the other writes; IMMEDIATE takes the
+        # write lock at BEGIN so that two writers queue instead of failing with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ISSA_SQLITE_TEST_NAME", "")} if os.environ.get(
+        "ISSA_SQLITE_TEST_NAME"
+    ) else {}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions ------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # A database cache is shared by the web server and the worker, which rate limits need.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "issa_cache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 15 * 60  # AUTH-9 idle timeout, renewed on every request below
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+PASSWORD_HASHERS = ["issa.identity.hashers.Argon2idOwaspHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "issa.identity.validators.OperatorPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- I18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "issa" / "locale"]
+TIME_ZONE = "Europe/Minsk"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Security headers -----------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Queue (ADR 0002: django-q2 on the ORM broker, persistent on SQLite and PostgreSQL) -----
+Q_CLUSTER = {
+    "name": "issa",
+    "orm": "default",
+    "workers": int(os.environ.get("ISSA_WORKERS", "2")),
+    "timeout": 600,
+    "retry": 720,
+    "max_attempts": 5,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 1000,
+    "poll": 0.5,
+    "sync": env_bool("ISSA_QUEUE_SYNC", False),
+    "label": "Очередь задач",
+}
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST") else
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ISSA <noreply@issa.example>")
+
+# --- SMS ------------------------------------------------------------------------------------
+# The adapter that delivers the SMS outbox: "outbox" keeps messages for the virtual phone.
+ISSA_SMS_BACKEND = os.environ.get("ISSA_SMS_BACKEND", "issa.notifications.backends.OutboxSmsBackend")
+
+# --- USSD gateway ---------------------------------------------------------------------------
+# Shared secret the USSD gateway sends in the X-Ussd-Token header.
+ISSA_USSD_TOKEN = os.environ.get("ISSA_USSD_TOKEN", "dev-ussd-token")
+
+# --- Product switches -----------------------------------------------------------------------
+# The virtual phone is a development and demo tool; production never serves it.
+ISSA_VIRTUAL_PHONE = env_bool("ISSA_VIRTUAL_PHONE", ISSA_ENV != "production")
+ISSA_PUBLIC_HOST = os.environ.get("ISSA_PUBLIC_HOST", "127.0.0.1:8000")
+
+# The operator's published rules (SPEC numbers in bold) live in one place: issa/core/rules.py
+# reads its defaults from there and lets ISSA_RULES override any of them.
+ISSA_RULES: dict[str, object] = {}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "issa.core.logging.RedactSecretsFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if ISSA_ENV == "production":
+    from .production import *  # noqa: F403,E402

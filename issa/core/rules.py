@@ -1,0 +1,59 @@
+"""The operator's published rules (the SPEC's bold numbers) in one place of configuration.
+
+Code reads ``rules.OTP_RESEND_SECONDS``-style attributes; settings.ISSA_RULES overrides any
+default by name, so an operator changes a rule without touching code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # AUTH
+    "OTP_RESEND_SECONDS": 180,  # AUTH-2: a new code only 3 minutes after the last one
+    "OTP_TTL_SECONDS": 600,  # codes live at most 10 minutes
+    "OTP_MAX_ATTEMPTS": 5,  # wrong tries per code
+    "PASSWORD_MIN_LENGTH": 5,  # AUTH-3: 5–10 letters or digits
+    "PASSWORD_MAX_LENGTH": 10,
+    "PASSWORD_STRICT": False,  # True: 8–64 characters of any kind (ASVS level)
+    "PASSWORD_EXPIRY_DAYS": 0,  # AUTH-8: 0 = never; one source says 365
+    "IDLE_TIMEOUT_SECONDS": 15 * 60,  # AUTH-9
+    "LOGIN_SECOND_FACTOR": False,  # AUTH-6 variant: SMS code after the password
+    "USSD_REGISTER": "*141*0#",  # AUTH-3
+    "USSD_ACCESS": "*141*3*6#",  # AUTH-10
+    "USSD_BALANCE": "*100#",
+    "CONTACT_CENTRE": "411",
+    # FIN
+    "PAYMENT_HISTORY_MONTHS": 2,  # FIN-1
+    "PROMISED_PAYMENT_MAX": Decimal("3.00"),  # FIN-3, BYN
+    "PROMISED_PAYMENT_DAYS": 3,  # FIN-3
+    "EXPRESS_CARD_DIGITS": 14,  # FIN-4
+    "REFUND_MAX": Decimal("30.00"),  # FIN-6, BYN
+    "REFUND_DAYS": 14,  # FIN-6
+    "REFUND_MAX_DIGITS_DIFFERENT": 2,  # FIN-6
+    "REFUND_REVIEW_WORKING_DAYS": 3,  # FIN-6
+    # BILL / STAT
+    "BILL_HISTORY_MONTHS": 6,  # BILL-1, BILL-3, STAT-1
+    "BILL_RUN_CLOSED_DAYS": (1, 3),  # BILL-4: from the 1st to the 3rd
+    "STAT_REQUESTS_PER_DAY": 10,  # STAT-4
+    # SVC / SUP
+    "ORDER_EFFECT_HOURS": 24,  # SVC-3
+    "PAUSE_PLAN_FEE_SHARE": Decimal("0.50"),  # SVC-9
+    "SUPPORT_ANSWER_HOURS": 24,  # SUP-2
+}
+
+
+def get(name: str) -> Any:
+    overrides: dict[str, Any] = getattr(settings, "ISSA_RULES", {}) or {}
+    if name in overrides:
+        return overrides[name]
+    return DEFAULTS[name]
+
+
+def __getattr__(name: str) -> Any:
+    if name in DEFAULTS:
+        return get(name)
+    raise AttributeError(name)
