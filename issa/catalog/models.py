@@ -84,3 +84,136 @@ class NumberCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Prices and allowances, versioned by date (BSS-1) ------------------------------------------
+# A price change is a new terms row with a later ``valid_from``; rating picks the row in force at
+# each record's time and stores its id with the rated record, so nothing already rated is re-priced.
+
+
+class Kind(models.TextChoices):
+    """Kinds of usage."""
+
+    VOICE = "voice", _("Calls")
+    SMS = "sms", _("SMS")
+    MMS = "mms", _("MMS")
+    DATA = "data", _("Mobile Internet")
+
+
+class Destination(models.TextChoices):
+    """Where usage goes (or, for roaming, where it happens)."""
+
+    ONNET = "onnet", _("Within the network")
+    OFFNET = "offnet", _("Other mobile networks")
+    FIXED = "fixed", _("Fixed network")
+    INTL_CIS = "intl_cis", _("International: CIS")
+    INTL_EUROPE = "intl_europe", _("International: Europe")
+    INTL_WORLD = "intl_world", _("International: rest of the world")
+    ROAMING_1 = "roaming_1", _("Roaming zone 1")
+    ROAMING_2 = "roaming_2", _("Roaming zone 2")
+    ROAMING_3 = "roaming_3", _("Roaming zone 3")
+    HOME = "home", _("Home network (data)")
+
+
+class PlanTerms(models.Model):
+    """What a tariff plan costs from ``valid_from`` on (until the next terms of the same plan)."""
+
+    class VoiceRounding(models.TextChoices):
+        PER_SECOND = "per_second", _("Per second")
+        PER_MINUTE = "per_minute", _("Per started minute")
+
+    plan = models.ForeignKey(TariffPlan, on_delete=models.PROTECT, related_name="terms", verbose_name=_("tariff plan"))
+    valid_from = models.DateTimeField(_("valid from"))
+    fee = models.DecimalField(_("subscription fee, BYN with VAT"), max_digits=10, decimal_places=4, default=0)
+    fee_discount = models.DecimalField(
+        _("discount on the fee, BYN"), max_digits=10, decimal_places=4, default=0,
+        help_text=_("Pause charges 50% of the discounted fee (SVC-9)"),
+    )
+    voice_rounding = models.CharField(
+        _("call rounding"), max_length=12, choices=VoiceRounding.choices, default=VoiceRounding.PER_SECOND
+    )
+    data_unit_kb = models.PositiveIntegerField(_("data billing unit, KB"), default=100)
+
+    class Meta:
+        verbose_name = _("tariff plan terms")
+        verbose_name_plural = _("tariff plan terms")
+        constraints = [models.UniqueConstraint(fields=["plan", "valid_from"], name="plan_terms_unique_from")]
+        ordering = ["plan", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} @ {self.valid_from:%Y-%m-%d}"
+
+
+class ServiceTerms(models.Model):
+    """What a service or package costs from ``valid_from`` on."""
+
+    class FeePeriod(models.TextChoices):
+        NONE = "none", _("No subscription fee")
+        DAILY = "daily", _("Daily")
+        MONTHLY = "monthly", _("Monthly")
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="terms", verbose_name=_("service"))
+    valid_from = models.DateTimeField(_("valid from"))
+    fee = models.DecimalField(_("subscription fee, BYN with VAT"), max_digits=10, decimal_places=4, default=0)
+    fee_period = models.CharField(_("fee period"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.NONE)
+    one_time_fee = models.DecimalField(_("connection fee, BYN with VAT"), max_digits=10, decimal_places=4, default=0)
+    pro_rata = models.BooleanField(_("monthly fee pro rata in the first month"), default=True)
+
+    class Meta:
+        verbose_name = _("service terms")
+        verbose_name_plural = _("service terms")
+        constraints = [models.UniqueConstraint(fields=["service", "valid_from"], name="service_terms_unique_from")]
+        ordering = ["service", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.valid_from:%Y-%m-%d}"
+
+
+class UsagePrice(models.Model):
+    """Price of one unit (a minute, an SMS, an MMS, a megabyte) by kind and destination."""
+
+    terms = models.ForeignKey(PlanTerms, on_delete=models.CASCADE, related_name="prices", verbose_name=_("terms"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    destination = models.CharField(_("destination"), max_length=16, choices=Destination.choices)
+    outgoing = models.BooleanField(_("outgoing"), default=True)
+    unit_price = models.DecimalField(_("price per unit, BYN with VAT"), max_digits=10, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("usage price")
+        verbose_name_plural = _("usage prices")
+        constraints = [
+            models.UniqueConstraint(fields=["terms", "kind", "destination", "outgoing"], name="usage_price_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.destination}: {self.unit_price}"
+
+
+class Allowance(models.Model):
+    """Units included per billing period in a plan's or a service's terms (minutes as seconds,
+    SMS and MMS as pieces, data as bytes). ``destinations`` empty means every destination of the
+    kind except roaming."""
+
+    plan_terms = models.ForeignKey(
+        PlanTerms, on_delete=models.CASCADE, null=True, blank=True, related_name="allowances"
+    )
+    service_terms = models.ForeignKey(
+        ServiceTerms, on_delete=models.CASCADE, null=True, blank=True, related_name="allowances"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    destinations = models.JSONField(_("destinations"), default=list, blank=True)
+    quantity = models.BigIntegerField(_("quantity (seconds, pieces or bytes)"))
+
+    class Meta:
+        verbose_name = _("allowance")
+        verbose_name_plural = _("allowances")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan_terms__isnull=False, service_terms__isnull=True)
+                | models.Q(plan_terms__isnull=True, service_terms__isnull=False),
+                name="allowance_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"

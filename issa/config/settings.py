@@ -143,7 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "issa" / "locale"]
+# One catalogue per area (issa/locale/<area>/<lang>/LC_MESSAGES/django.po) so that areas
+# translate their own strings without touching each other's files.
+LOCALE_PATHS = sorted(p for p in (BASE_DIR / "issa" / "locale").glob("*") if p.is_dir())
 TIME_ZONE = "Europe/Minsk"
 USE_I18N = True
 USE_TZ = True

@@ -1,10 +1,9 @@
-from django.urls import path
+"""The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
-from . import views
+from .views import account, public
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("login/", views.login_placeholder, name="login"),
-    path("home/", views.home, name="home"),
+    *public.urlpatterns,
+    *account.urlpatterns,
 ]

@@ -92,3 +92,42 @@ class Sim(TimeStamped):
 
     def puk1_matches(self, candidate: str) -> bool:
         return crypto.same(crypto.decrypt(self.puk1_enc), (candidate or "").strip())
+
+
+class PlanPeriod(models.Model):
+    """Which tariff plan a subscriber had when: rating follows the plan in force at each record."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="plan_periods")
+    plan = models.ForeignKey("catalog.TariffPlan", on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateTimeField(_("from"))
+    valid_to = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tariff plan period")
+        verbose_name_plural = _("tariff plan periods")
+        ordering = ["subscriber", "valid_from"]
+        indexes = [models.Index(fields=["subscriber", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.plan_id} from {self.valid_from:%Y-%m-%d}"
+
+
+class Product(models.Model):
+    """A service or package active on a subscriber (product inventory, TMF637): from when to when.
+
+    Pause (SVC-9) is a product of a service of kind ``pause``; fees and rating read these periods.
+    """
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="products")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    active_from = models.DateTimeField(_("active from"))
+    active_to = models.DateTimeField(_("active until"), null=True, blank=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True, help_text=_("e.g. forwarding target"))
+
+    class Meta:
+        verbose_name = _("connected service")
+        verbose_name_plural = _("connected services")
+        indexes = [models.Index(fields=["subscriber", "active_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.service_id}"
