@@ -1,0 +1,127 @@
+"""factory_boy factories for tests: build the spine's objects with believable defaults.
+
+``subscriber_with_balance`` gives a ready subscriber (client, account, plan, SIM, plan period and
+an opening balance booked through the ledger), the most common starting point of a test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from issa.billing.models import LedgerEntry
+from issa.billing.services import ledger_post
+from issa.catalog.models import PlanTerms, Service, TariffPlan
+from issa.customers.models import Account, Client
+from issa.identity.models import User
+from issa.subscribers.models import PlanPeriod, Sim, Subscriber
+
+_msisdn = itertools.count(1_000_000)
+
+
+def next_msisdn() -> str:
+    return f"37529{next(_msisdn):07d}"
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    kind = Client.Kind.PERSON
+    name = factory.Sequence(lambda n: f"Иванов Иван Иванович {n}")
+    email = factory.Sequence(lambda n: f"client{n}@example.test")
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    number = factory.Sequence(lambda n: f"{100000000 + n}")
+    client = factory.SubFactory(ClientFactory)
+    payment_method = Account.PaymentMethod.PREPAID
+    opened_on = date(2025, 1, 15)
+
+
+class TariffPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TariffPlan
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"plan-{n}")
+    name = factory.Sequence(lambda n: f"Тариф {n}")
+    kind = TariffPlan.Kind.MOBILE
+
+
+class PlanTermsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanTerms
+
+    plan = factory.SubFactory(TariffPlanFactory)
+    valid_from = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Услуга {n}")
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    msisdn = factory.LazyFunction(next_msisdn)
+    account = factory.SubFactory(AccountFactory)
+    plan = factory.SubFactory(TariffPlanFactory)
+    activated_on = date(2025, 1, 15)
+
+    @factory.post_generation
+    def sim(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        sim = Sim(iccid=f"8937501{self.msisdn[-9:]}0000"[:20], subscriber=self)
+        sim.set_codes(pin1="1234", puk1="12345678", pin2="5678", puk2="87654321")
+        sim.save()
+        PlanPeriod.objects.create(
+            subscriber=self, plan=self.plan, valid_from=datetime(2025, 1, 14, 21, 0, tzinfo=UTC)
+        )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    login = factory.LazyAttribute(lambda o: o.subscriber.msisdn if o.subscriber else f"user{next(_msisdn)}")
+    subscriber = None
+    kind = User.Kind.MOBILE
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        self.set_password(extracted or "demo1234")
+        if create:
+            self.save(update_fields=["password"])
+
+
+def subscriber_with_balance(kopecks: int = 1000, *, now: datetime | None = None, **kwargs: Any) -> Subscriber:
+    """A live subscriber whose account holds ``kopecks`` as an opening ledger entry."""
+    subscriber = SubscriberFactory(**kwargs)
+    if kopecks:
+        moment = now or timezone.now()
+        ledger_post(
+            account=subscriber.account,
+            subscriber=subscriber,
+            amount=kopecks,
+            kind=LedgerEntry.Kind.OPENING,
+            reason="Opening balance",
+            idempotency_key=f"opening:{subscriber.account.number}",
+            now=moment,
+        )
+    return subscriber
