@@ -76,6 +76,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 class SubscriberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Subscriber
+        skip_postgeneration_save = True
 
     msisdn = factory.LazyFunction(next_msisdn)
     account = factory.SubFactory(AccountFactory)
