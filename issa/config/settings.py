@@ -113,9 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ISSA_SQLITE_TEST_NAME", "")} if os.environ.get(
-        "ISSA_SQLITE_TEST_NAME"
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": os.environ.get("ISSA_SQLITE_TEST_NAME", "")} if os.environ.get("ISSA_SQLITE_TEST_NAME") else {}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ------------------------------------------------------------------------
@@ -205,8 +205,9 @@ Q_CLUSTER = {
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST") else
-    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
@@ -244,4 +245,4 @@ LOGGING = {
 }
 
 if ISSA_ENV == "production":
-    from .production import *  # noqa: F403,E402
+    from .production import *  # noqa: F403

@@ -32,9 +32,7 @@ def _parse(raw: str) -> phonenumbers.PhoneNumber:
     if not text or len(text) > 32 or re.search(r"[^\d+()\-\s.]", text):
         raise _invalid(text)
     digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        candidate = "+" + digits
-    elif digits.startswith("375") and len(digits) == 12:
+    if text.startswith("+") or (digits.startswith("375") and len(digits) == 12):
         candidate = "+" + digits
     elif digits.startswith("80") and len(digits) == 11:  # domestic trunk prefix: 8 0XX ...
         candidate = "+375" + digits[2:]

@@ -83,16 +83,19 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(TariffPlanFactory)
     activated_on = date(2025, 1, 15)
 
-    @factory.post_generation
-    def sim(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if not create:
-            return
-        sim = Sim(iccid=f"8937501{self.msisdn[-9:]}0000"[:20], subscriber=self)
-        sim.set_codes(pin1="1234", puk1="12345678", pin2="5678", puk2="87654321")
-        sim.save()
-        PlanPeriod.objects.create(
-            subscriber=self, plan=self.plan, valid_from=datetime(2025, 1, 14, 21, 0, tzinfo=UTC)
-        )
+    sim = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _sim_and_plan_history(obj, create))
+
+
+def _sim_and_plan_history(subscriber: Subscriber, create: bool) -> None:
+    """Every live subscriber has a SIM with known codes and a plan history row."""
+    if not create:
+        return
+    sim = Sim(iccid=f"8937501{subscriber.msisdn[-9:]}0000"[:20], subscriber=subscriber)
+    sim.set_codes(pin1="1234", puk1="12345678", pin2="5678", puk2="87654321")
+    sim.save()
+    PlanPeriod.objects.create(
+        subscriber=subscriber, plan=subscriber.plan, valid_from=datetime(2025, 1, 14, 21, 0, tzinfo=UTC)
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -104,16 +107,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     subscriber = None
     kind = User.Kind.MOBILE
 
-    @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
-        self.set_password(extracted or "demo1234")
-        if create:
-            self.save(update_fields=["password"])
+    password = factory.PostGeneration(lambda obj, create, extracted, **kwargs: _set_password(obj, create, extracted))
+
+
+def _set_password(user: User, create: bool, password: str | None) -> None:
+    user.set_password(password or "demo1234")
+    if create:
+        user.save(update_fields=["password"])
 
 
 def subscriber_with_balance(kopecks: int = 1000, *, now: datetime | None = None, **kwargs: Any) -> Subscriber:
     """A live subscriber whose account holds ``kopecks`` as an opening ledger entry."""
-    subscriber = SubscriberFactory(**kwargs)
+    subscriber: Subscriber = SubscriberFactory.create(**kwargs)
     if kopecks:
         moment = now or timezone.now()
         ledger_post(

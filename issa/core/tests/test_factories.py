@@ -9,6 +9,6 @@ def test_subscriber_with_balance_books_an_opening_entry():
     subscriber = subscriber_with_balance(1234)
     assert account_balance(account_id=subscriber.account_id) == 1234
     assert subscriber.sim.puk1_matches("12345678")
-    user = UserFactory(subscriber=subscriber)
+    user = UserFactory.create(subscriber=subscriber)
     assert user.login == subscriber.msisdn
     assert user.check_password("demo1234")
