@@ -1,0 +1,103 @@
+"""The queue survives restarts: a task enqueued while no worker runs waits in the database and
+runs when ``manage.py qcluster`` starts (ADR 0002). Real processes on a file SQLite database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+DEADLINE_SECONDS = 90
+
+
+def manage(env: dict[str, str], *args: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=True,
+    )
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db, timeout=20) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+def worker_env(tmp_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_ALLOW"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        ISSA_VAR_DIR=str(tmp_path / "var"),
+        ISSA_ENV="development",
+        ISSA_QUEUE_SYNC="0",
+        ISSA_WORKERS="1",
+        DJANGO_SETTINGS_MODULE="issa.config.settings",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def test_a_task_enqueued_without_a_worker_runs_after_restart_when_the_worker_starts(
+    tmp_path: Path, worker_env: dict[str, str]
+):
+    db = tmp_path / "worker.sqlite3"
+    marker = tmp_path / "task-ran"
+    manage(worker_env, "migrate", "--no-input", "-v", "0")
+
+    # given: a process enqueues a task and exits, with no worker running anywhere
+    manage(
+        worker_env,
+        "shell",
+        "-c",
+        f"from issa.core.queue import enqueue_immediately; enqueue_immediately('os.mkdir', {str(marker)!r})",
+    )
+    # then: after that process is gone ("restart"), the task waits in the database, not yet run
+    assert query(db, "SELECT COUNT(*) FROM django_q_ormq") == [(1,)]
+    assert not marker.exists()
+
+    # when: the worker starts
+    log = (tmp_path / "qcluster.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=BASE_DIR,
+        env=worker_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so the test can stop all its children
+    )
+    try:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        done: list[tuple] = []
+        while time.monotonic() < deadline and worker.poll() is None:
+            done = query(db, "SELECT success FROM django_q_task WHERE func = 'os.mkdir'")
+            if done:
+                break
+            time.sleep(0.5)
+        # then: it ran once, successfully, and the queue is empty
+        assert done == [(1,)], (tmp_path / "qcluster.log").read_text()
+        assert marker.is_dir()
+        assert query(db, "SELECT COUNT(*) FROM django_q_ormq") == [(0,)]
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGINT)  # the cluster's own graceful stop
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
+        log.close()
