@@ -24,8 +24,19 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_SECOND_FACTOR": False,  # AUTH-6 variant: SMS code after the password
     "USSD_REGISTER": "*141*0#",  # AUTH-3
     "USSD_ACCESS": "*141*3*6#",  # AUTH-10
+    "ACCESS_PUK_MAX_FAILURES": 3,  # AUTH-10: wrong PUK1 tries to reopen access per window
+    "ACCESS_PUK_WINDOW_HOURS": 24,  # AUTH-10: the window those tries are counted in
     "USSD_BALANCE": "*100#",
     "CONTACT_CENTRE": "411",
+    # AUTH security limits (not published by the operator; each reason in docs/security.md)
+    "OTP_DAILY_PER_NUMBER": 10,  # codes per number per 24 h (SMS cost, code guessing)
+    "OTP_DAILY_PER_IP": 100,  # codes requested per IP per 24 h (SMS pumping)
+    "LOGIN_LOCK_STEPS": ((5, 60), (10, 300), (20, 3600)),  # (failures per number, lock seconds)
+    "IP_FAILURES_PER_HOUR": 50,  # wrong passwords/codes/PUKs from one IP (password spraying)
+    "IP_LOCK_SECONDS": 900,
+    "API_TOKEN_TTL_DAYS": 30,  # bearer tokens of the mobile app
+    "TEMP_PASSWORD_HOURS": 72,  # AUTH-8: a temporary first password works this long
+    "PENDING_REQUEST_TTL_SECONDS": 15 * 60,  # AUTH-9: unconfirmed multi-step requests
     # FIN
     "PAYMENT_HISTORY_MONTHS": 2,  # FIN-1
     "PROMISED_PAYMENT_MAX": Decimal("3.00"),  # FIN-3, BYN
