@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError
+from .errors import DomainError, ErrorKind
+
+# The heading people see above the error's own message, one per kind.
+TITLES: dict[ErrorKind, Any] = {
+    ErrorKind.INVALID: _("Check what you entered"),
+    ErrorKind.UNAUTHORIZED: _("Please sign in"),
+    ErrorKind.FORBIDDEN: _("Not allowed"),
+    ErrorKind.NOT_FOUND: _("Not found"),
+    ErrorKind.CONFLICT: _("Not possible right now"),
+    ErrorKind.RATE_LIMITED: _("Too many attempts"),
+    ErrorKind.UNAVAILABLE: _("Temporarily unavailable"),
+}
+
+
+def error_context(error: DomainError) -> dict[str, Any]:
+    """What the error templates show: a heading, the translated message and the stable code."""
+    return {
+        "error": error,
+        "title": TITLES.get(error.kind, _("Error")),
+        "message": error.text(),
+        "code": error.code,
+    }
 
 
 class DomainErrorMiddleware:
@@ -22,5 +45,6 @@ class DomainErrorMiddleware:
             return None
         if request.path.startswith("/api/"):
             return None  # the API maps errors itself (issa.config.api)
+        # htmx swaps 4xx answers (see the htmx-config in portal/base.html), so a partial suffices.
         template = "portal/partials/error.html" if getattr(request, "htmx", False) else "portal/error.html"
-        return render(request, template, {"error": exception}, status=exception.http_status)
+        return render(request, template, error_context(exception), status=exception.http_status)

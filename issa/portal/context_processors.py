@@ -1,3 +1,5 @@
+"""Values every portal page may show: the contact centre, the registration USSD code, the demo switch."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,4 +14,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "VIRTUAL_PHONE": settings.ISSA_VIRTUAL_PHONE,
         "CONTACT_CENTRE": rules.get("CONTACT_CENTRE"),
+        "USSD_REGISTER": rules.get("USSD_REGISTER"),
     }
