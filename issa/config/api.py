@@ -23,3 +23,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.get("/ping", tags=["system"], auth=None)
 def ping(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
+
+
+from issa.identity.api import router as identity_router  # noqa: E402  (AUTH-*: login, tokens)
+
+api.add_router("/auth", identity_router)

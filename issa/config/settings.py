@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "issa.identity.middleware.IdleSessionMiddleware",  # AUTH-9
+    "issa.identity.middleware.PasswordChangeRequiredMiddleware",  # AUTH-8
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "issa.core.middleware.DomainErrorMiddleware",

@@ -1,4 +1,4 @@
-"""Identity use cases. The audit trail first: every other service calls ``audit_record``."""
+"""The audit trail (AUTH-13): every other service calls ``audit_record``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .actor import Actor
-from .models import AuditEvent
+from ..actor import Actor
+from ..models import AuditEvent
 
 
 def audit_record(
