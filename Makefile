@@ -47,7 +47,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy issa
+	$(VENV)/bin/mypy issa bench
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## Benchmarks with their baselines; writes docs/performance.md. PostgreSQL figures need the
