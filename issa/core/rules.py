@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     "BILL_HISTORY_MONTHS": 6,  # BILL-1, BILL-3, STAT-1
     "BILL_RUN_CLOSED_DAYS": (1, 3),  # BILL-4: from the 1st to the 3rd
     "STAT_REQUESTS_PER_DAY": 10,  # STAT-4
+    # BSS-2: usage records older than this (by their start time) are quarantined as impossible;
+    # roaming partners send within 30 days (TAP), so 93 days covers every open or recent period.
+    "USAGE_MAX_AGE_DAYS": 93,
     # SVC / SUP
     "ORDER_EFFECT_HOURS": 24,  # SVC-3
     "PAUSE_PLAN_FEE_SHARE": Decimal("0.50"),  # SVC-9

@@ -1,0 +1,397 @@
+"""Rating of a batch of usage records (BSS-3), set-wise: a handful of queries per batch, none per
+record.
+
+``RatingContext.load`` reads what a batch needs in one go: the catalogue's price versions and
+allowances, and for the batch's numbers their subscribers, plan history and connected services.
+``rate_batch`` then locks the batch's allowance rows, rates every record with the pure functions
+of ``charges`` (in time order, so allowances go to the earliest usage), writes the allowance rows
+back set-wise and books the charges on the ledger per account and billing period — all inside the
+caller's transaction, together with the records themselves.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from issa.catalog.models import Allowance, PlanTerms, ServiceTerms, UsagePrice
+from issa.core.clock import OPERATOR_TZ, Period, period_for_key
+from issa.subscribers.models import PlanPeriod, Product, Subscriber
+
+from . import charges
+from .models import AllowanceUsage, ClosedPeriod
+
+ROAMING = frozenset({"roaming_1", "roaming_2", "roaming_3"})
+
+
+@dataclass(frozen=True, slots=True)
+class AllowanceSpec:
+    key: tuple[str, int, str, str]  # (owner, owner id, kind, destinations) = AllowanceUsage slot
+    kind: str
+    destinations: frozenset[str]
+    quantity: int
+    label: str
+
+    def covers(self, kind: str, destination: str) -> bool:
+        if kind != self.kind:
+            return False
+        if self.destinations:
+            return destination in self.destinations
+        return destination not in ROAMING
+
+
+@dataclass(slots=True)
+class PlanVersion:
+    valid_from: datetime
+    terms: charges.TermsView
+    prices: dict[tuple[str, str, bool], tuple[int, Decimal]]
+    allowances: list[AllowanceSpec]
+
+
+@dataclass(slots=True)
+class ServiceVersion:
+    valid_from: datetime
+    allowances: list[AllowanceSpec]
+
+
+def _versions_at(versions: list[Any], starts: list[datetime], moment: datetime) -> Any:
+    index = bisect_right(starts, moment) - 1
+    return versions[index] if index >= 0 else None
+
+
+def _dest_key(destinations: Iterable[str]) -> str:
+    return ",".join(sorted(destinations))
+
+
+class Catalogue:
+    """Every price version and allowance, indexed for rating (the catalogue is small)."""
+
+    def __init__(self) -> None:
+        self.plan_versions: dict[int, list[PlanVersion]] = defaultdict(list)
+        self.plan_starts: dict[int, list[datetime]] = {}
+        self.service_versions: dict[int, list[ServiceVersion]] = defaultdict(list)
+        self.service_starts: dict[int, list[datetime]] = {}
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        self = cls()
+        prices: dict[int, dict[tuple[str, str, bool], tuple[int, Decimal]]] = defaultdict(dict)
+        for price in UsagePrice.objects.values_list("id", "terms_id", "kind", "destination", "outgoing", "unit_price"):
+            pid, terms_id, kind, dest, outgoing, unit_price = price
+            prices[terms_id][(kind, dest, outgoing)] = (pid, unit_price)
+        plan_allowances: dict[int, list[AllowanceSpec]] = defaultdict(list)
+        service_allowances: dict[int, list[AllowanceSpec]] = defaultdict(list)
+        rows = Allowance.objects.select_related("plan_terms__plan", "service_terms__service").order_by("id")
+        for allowance in rows:
+            dests = frozenset(allowance.destinations or ())
+            if allowance.plan_terms_id:
+                plan = allowance.plan_terms.plan
+                key = ("plan", plan.pk, allowance.kind, _dest_key(dests))
+                spec = AllowanceSpec(key, allowance.kind, dests, allowance.quantity, plan.name)
+                plan_allowances[allowance.plan_terms_id].append(spec)
+            else:
+                service = allowance.service_terms.service
+                key = ("service", service.pk, allowance.kind, _dest_key(dests))
+                spec = AllowanceSpec(key, allowance.kind, dests, allowance.quantity, service.name)
+                service_allowances[allowance.service_terms_id].append(spec)
+        for terms in PlanTerms.objects.order_by("plan_id", "valid_from"):
+            view = charges.TermsView(terms.pk, terms.voice_rounding, terms.data_unit_kb)
+            self.plan_versions[terms.plan_id].append(
+                PlanVersion(terms.valid_from, view, prices.get(terms.pk, {}), plan_allowances.get(terms.pk, []))
+            )
+        for sterms in ServiceTerms.objects.order_by("service_id", "valid_from"):
+            self.service_versions[sterms.service_id].append(
+                ServiceVersion(sterms.valid_from, service_allowances.get(sterms.pk, []))
+            )
+        self.plan_starts = {k: [v.valid_from for v in vs] for k, vs in self.plan_versions.items()}
+        self.service_starts = {k: [v.valid_from for v in vs] for k, vs in self.service_versions.items()}
+        return self
+
+    def plan_version(self, plan_id: int, moment: datetime) -> PlanVersion | None:
+        versions = self.plan_versions.get(plan_id)
+        if not versions:
+            return None
+        return _versions_at(versions, self.plan_starts[plan_id], moment)
+
+    def service_version(self, service_id: int, moment: datetime) -> ServiceVersion | None:
+        versions = self.service_versions.get(service_id)
+        if not versions:
+            return None
+        return _versions_at(versions, self.service_starts[service_id], moment)
+
+
+@dataclass(slots=True)
+class SubscriberView:
+    id: int
+    account_id: int
+    msisdn: str
+    plans: list[tuple[datetime, datetime | None, int]] = field(default_factory=list)
+    products: list[tuple[datetime, datetime | None, int]] = field(default_factory=list)
+
+    def plan_at(self, moment: datetime) -> int | None:
+        for start, end, plan_id in self.plans:
+            if start <= moment and (end is None or moment < end):
+                return plan_id
+        return None
+
+    def services_at(self, moment: datetime) -> list[int]:
+        return [sid for start, end, sid in self.products if start <= moment and (end is None or moment < end)]
+
+
+class RatingContext:
+    """What rating a batch needs, read set-wise."""
+
+    def __init__(self, catalogue: Catalogue, subscribers: dict[str, SubscriberView], closed: set[str]) -> None:
+        self.catalogue = catalogue
+        self.subscribers = subscribers
+        self.closed = closed
+
+    @classmethod
+    def load(cls, *, msisdns: Iterable[str], catalogue: Catalogue | None = None) -> RatingContext:
+        numbers = sorted(set(msisdns))
+        subs: dict[str, SubscriberView] = {}
+        by_id: dict[int, SubscriberView] = {}
+        for sid, account_id, msisdn in Subscriber.objects.filter(msisdn__in=numbers).values_list(
+            "id", "account_id", "msisdn"
+        ):
+            view = SubscriberView(sid, account_id, msisdn)
+            subs[msisdn] = view
+            by_id[sid] = view
+        if by_id:
+            for sid, start, end, plan_id in (
+                PlanPeriod.objects.filter(subscriber_id__in=by_id)
+                .order_by("valid_from")
+                .values_list("subscriber_id", "valid_from", "valid_to", "plan_id")
+            ):
+                by_id[sid].plans.append((start, end, plan_id))
+            for sid, start, end, service_id in (
+                Product.objects.filter(subscriber_id__in=by_id)
+                .order_by("active_from", "id")
+                .values_list("subscriber_id", "active_from", "active_to", "service_id")
+            ):
+                by_id[sid].products.append((start, end, service_id))
+        closed = set(ClosedPeriod.objects.values_list("key", flat=True))
+        return cls(catalogue or Catalogue.load(), subs, closed)
+
+    def subscriber(self, msisdn: str) -> SubscriberView | None:
+        return self.subscribers.get(msisdn)
+
+    def plan_version(self, sub: SubscriberView, moment: datetime) -> PlanVersion | None:
+        plan_id = sub.plan_at(moment)
+        if plan_id is None:
+            return None
+        return self.catalogue.plan_version(plan_id, moment)
+
+    def allowances_for(self, sub: SubscriberView, plan: PlanVersion, moment: datetime) -> list[AllowanceSpec]:
+        """In consumption order: connected services and packages first (earliest connected
+        first), then the plan's own; within one owner, in the catalogue's order."""
+        specs: list[AllowanceSpec] = []
+        for service_id in sub.services_at(moment):
+            version = self.catalogue.service_version(service_id, moment)
+            if version is not None:
+                specs.extend(version.allowances)
+        specs.extend(plan.allowances)
+        return specs
+
+    def bill_period(self, period: Period) -> tuple[Period, bool]:
+        """The period a record of ``period`` is billed in: its own while open; otherwise the
+        first open period after it, as a correction."""
+        if period.key not in self.closed:
+            return period, False
+        nxt = period.next()
+        while nxt.key in self.closed:
+            nxt = nxt.next()
+        return nxt, True
+
+
+class NotRatable(Exception):
+    """A record cannot be rated: unknown number, or no plan at the record's time."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(slots=True)
+class RatedRecord:
+    subscriber_id: int
+    account_id: int
+    plan_terms_id: int
+    usage_price_id: int | None
+    charge: charges.Charge
+    bill_period: str
+    correction: bool
+
+
+@dataclass
+class BatchOutcome:
+    rated: list[RatedRecord]
+    ledger: dict[tuple[int, str], list[Any]]  # (account, bill period) -> [kopecks, records, last start, correction]
+    account_ids: set[int]
+    charged: int
+
+
+class BatchRater:
+    """Rates one batch: ``check`` each record first (to quarantine the unratable), then ``rate``
+    them all in time order under the allowance rows' locks."""
+
+    def __init__(self, ctx: RatingContext) -> None:
+        self.ctx = ctx
+        self._periods: dict[str, Period] = {}
+        self.seen_periods: set[str] = set()
+
+    def check(self, msisdn: str, moment: datetime) -> tuple[SubscriberView, PlanVersion]:
+        sub = self.ctx.subscriber(msisdn)
+        if sub is None:
+            raise NotRatable("unknown_number")
+        plan = self.ctx.plan_version(sub, moment)
+        if plan is None:
+            raise NotRatable("not_connected")
+        return sub, plan
+
+    def _period(self, moment: datetime) -> Period:
+        local = moment.astimezone(OPERATOR_TZ)
+        key = f"{local.year:04d}-{local.month:02d}"
+        period = self._periods.get(key)
+        if period is None:
+            period = self._periods[key] = period_for_key(key)
+        return period
+
+    def rate(
+        self, items: Sequence[tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool]], *, now: datetime
+    ) -> BatchOutcome:
+        """``items``: (subscriber, plan version, kind, start, quantity, destination, outgoing), in
+        the order their results are wanted; rating itself goes in time order."""
+        periods = {self._period(item[3]).key for item in items}
+        self.seen_periods |= periods
+        sub_ids = {item[0].id for item in items}
+        rows = list(
+            AllowanceUsage.objects.select_for_update()
+            .filter(subscriber_id__in=sub_ids, period__in=periods)
+            .order_by("id")
+        )
+        state: dict[tuple[int, str, tuple], AllowanceUsage] = {(r.subscriber_id, r.period, r.key): r for r in rows}
+        buckets: dict[tuple[int, str, tuple], charges.Bucket] = {
+            k: charges.Bucket(r.key, 0, r.used) for k, r in state.items()
+        }
+        rated: list[RatedRecord | None] = [None] * len(items)
+        ledger: dict[tuple[int, str], list[Any]] = {}
+        order = sorted(range(len(items)), key=lambda i: items[i][3])
+        charged = 0
+        for index in order:
+            sub, plan, kind, start, quantity, dest, outgoing = items[index]
+            period = self._period(start)
+            price = plan.prices.get((kind, dest, outgoing))
+            specs: list[charges.Bucket] = []
+            if price is not None and price[1]:
+                for spec in self.ctx.allowances_for(sub, plan, start):
+                    if not spec.covers(kind, dest):
+                        continue
+                    bkey = (sub.id, period.key, spec.key)
+                    bucket = buckets.get(bkey)
+                    if bucket is None:
+                        bucket = buckets[bkey] = charges.Bucket(spec.key, spec.quantity, 0)
+                    bucket.total = spec.quantity  # the allowance in force at this record's time
+                    specs.append(bucket)
+            result = charges.rate(
+                kind=kind,
+                quantity=quantity,
+                terms=plan.terms,
+                unit_price=price[1] if price is not None else None,
+                buckets=specs,
+            )
+            bill, correction = self.ctx.bill_period(period)
+            rated[index] = RatedRecord(
+                sub.id,
+                sub.account_id,
+                plan.terms.id,
+                price[0] if price is not None else None,
+                result,
+                bill.key,
+                correction,
+            )
+            if result.kopecks:
+                charged += result.kopecks
+                group = ledger.get((sub.account_id, bill.key))
+                if group is None:
+                    group = ledger[(sub.account_id, bill.key)] = [0, 0, start, correction]
+                group[0] += result.kopecks
+                group[1] += 1
+                if start > group[2]:
+                    group[2] = start
+        self._write_allowances(state, buckets, now=now)
+        return BatchOutcome(
+            [r for r in rated if r is not None], ledger, {item[0].account_id for item in items}, charged
+        )
+
+    @staticmethod
+    def _write_allowances(
+        state: dict[tuple[int, str, tuple], AllowanceUsage],
+        buckets: dict[tuple[int, str, tuple], charges.Bucket],
+        *,
+        now: datetime,
+    ) -> None:
+        changed: list[AllowanceUsage] = []
+        new: list[AllowanceUsage] = []
+        for bkey, bucket in buckets.items():
+            row = state.get(bkey)
+            if row is None:
+                if bucket.used:
+                    owner, owner_id, kind, dests = bucket.key
+                    new.append(
+                        AllowanceUsage(
+                            subscriber_id=bkey[0],
+                            period=bkey[1],
+                            owner=owner,
+                            owner_id=owner_id,
+                            kind=kind,
+                            destinations=dests,
+                            used=bucket.used,
+                            updated_at=now,
+                        )
+                    )
+            elif row.used != bucket.used:
+                row.used = bucket.used
+                row.updated_at = now
+                changed.append(row)
+        if changed:
+            AllowanceUsage.objects.bulk_update(changed, ["used", "updated_at"], batch_size=2000)
+        if new:
+            # A concurrent batch that created the same slot makes this fail: the caller's
+            # transaction rolls back whole and the batch is retried (usage.services).
+            AllowanceUsage.objects.bulk_create(new, batch_size=2000)
+
+
+def post_charges(*, outcome: BatchOutcome, batch_id: int, now: datetime, label: str) -> None:
+    """Book the batch's charges on the ledger: one debit per account and billing period, keyed
+    ``usage:<batch>:<account>:<period>`` so a retried batch can never book twice."""
+    from issa.billing.models import LedgerEntry
+    from issa.billing.services import ledger_post
+    from issa.customers.models import Account
+
+    if not outcome.ledger:
+        return
+    accounts = Account.objects.in_bulk({account_id for account_id, _ in outcome.ledger})
+    for (account_id, bill_key), (kopecks, count, last_start, correction) in sorted(outcome.ledger.items()):
+        bill = period_for_key(bill_key)
+        if correction:
+            effective = min(max(now, bill.start), bill.end - timedelta(microseconds=1))
+            reason = f"Usage of a closed period, {label}"
+        else:
+            effective = last_start
+            reason = f"Usage, {label}"
+        ledger_post(
+            account=accounts[account_id],
+            amount=-kopecks,
+            kind=LedgerEntry.Kind.USAGE,
+            reason=reason,
+            idempotency_key=f"usage:{batch_id}:{account_id}:{bill_key}",
+            now=now,
+            effective_at=effective,
+            details={"batch": batch_id, "records": count, "period": bill_key, "correction": correction},
+        )

@@ -1,0 +1,475 @@
+"""Import of usage files (BSS-2) and re-processing of the quarantine.
+
+A file is read as a stream in chunks. Each chunk is one transaction that writes together: its
+records (COPY), its quarantined lines, its allowance updates, its ledger entries, a ``UsageBatch``
+row and the file's new counts and checkpoint. An import killed at any point leaves whole chunks
+behind; importing the same file again resumes after the last committed one. Records are
+idempotent by (source, record id, start time): a line already stored is counted as a duplicate,
+never rated again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from issa.core import rules
+from issa.identity.actor import Actor
+from issa.identity.services import audit_record
+from issa.rating.pipeline import BatchRater, Catalogue, NotRatable, RatingContext, post_charges
+
+from . import storage
+from .format import FileFormatError, LineError, Parsed, parse_header, parse_line
+from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
+
+log = logging.getLogger(__name__)
+
+CHUNK_LINES = 20_000
+RETRIES = 3
+Progress = Callable[[int], None]
+
+NOT_RATABLE_MESSAGES = {
+    "unknown_number": _("No subscriber has number %(msisdn)s"),
+    "not_connected": _("Number %(msisdn)s had no tariff plan at %(start)s"),
+}
+
+
+@dataclass
+class ChunkResult:
+    lines: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    charged: int = 0
+    account_ids: set[int] = field(default_factory=set)
+    # per line number: "loaded" | "duplicate" | (reason, message) for the quarantine
+    outcome: dict[int, Any] = field(default_factory=dict)
+
+
+def _clean(raw: str) -> str:
+    return raw.rstrip("\r\n").replace("\x00", "\\0")[:4000]
+
+
+def _max_age() -> timedelta:
+    return timedelta(days=int(rules.get("USAGE_MAX_AGE_DAYS")))
+
+
+def process_chunk(
+    *,
+    lines: Sequence[tuple[int, str]],
+    source: UsageSource,
+    file: UsageFile,
+    batch_number: int,
+    now: datetime,
+    catalogue: Catalogue,
+) -> ChunkResult:
+    """Parse, check, de-duplicate, rate and store ``lines`` (line number, raw text). Runs inside
+    the caller's transaction; writes the batch row but not the file's counts or the quarantine
+    (the callers differ there: an import adds lines, a re-process resolves them)."""
+    result = ChunkResult(lines=len(lines))
+    max_age = _max_age()
+    parsed: list[tuple[int, Parsed]] = []
+    for line_no, raw in lines:
+        try:
+            parsed.append((line_no, parse_line(raw, now=now, max_age=max_age)))
+        except LineError as error:
+            result.outcome[line_no] = (error.reason, error.text())
+    ctx = RatingContext.load(msisdns={p.msisdn for _, p in parsed}, catalogue=catalogue)
+    rater = BatchRater(ctx)
+    candidates = []
+    seen: set[tuple[str, datetime]] = set()
+    for line_no, rec in parsed:
+        try:
+            sub, plan = rater.check(rec.msisdn, rec.start)
+        except NotRatable as error:
+            message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": rec.msisdn, "start": rec.start.isoformat()}
+            result.outcome[line_no] = (error.reason, str(message))
+            continue
+        key = (rec.record_id, rec.start)
+        if key in seen:
+            result.outcome[line_no] = "duplicate"
+            continue
+        seen.add(key)
+        candidates.append((line_no, rec, sub, plan))
+    stored = storage.existing_keys(source=source.code, keys=[(c[1].record_id, c[1].start) for c in candidates])
+    fresh = []
+    for item in candidates:
+        if (item[1].record_id, item[1].start) in stored:
+            result.outcome[item[0]] = "duplicate"
+        else:
+            fresh.append(item)
+    batch = UsageBatch.objects.create(
+        file=file,
+        number=batch_number,
+        first_line=lines[0][0] if lines else 0,
+        last_line=lines[-1][0] if lines else 0,
+        created_at=now,
+    )
+    if fresh:
+        outcome = rater.rate(
+            [(sub, plan, r.kind, r.start, r.quantity, r.destination, r.outgoing) for _, r, sub, plan in fresh],
+            now=now,
+        )
+        storage.ensure_partitions(rater.seen_periods)
+        rows = []
+        code = source.code
+        for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
+            c = rated.charge
+            rows.append(
+                (
+                    code,
+                    r.record_id,
+                    r.start,
+                    r.msisdn,
+                    rated.subscriber_id,
+                    rated.account_id,
+                    r.kind,
+                    r.outgoing,
+                    r.destination,
+                    r.other_party,
+                    r.duration,
+                    r.quantity,
+                    r.up_bytes,
+                    r.down_bytes,
+                    r.service,
+                    r.domain,
+                    file.pk,
+                    line_no,
+                    batch.pk,
+                    rated.plan_terms_id,
+                    rated.usage_price_id,
+                    c.billable,
+                    c.from_allowances,
+                    c.kopecks,
+                    rated.bill_period,
+                    rated.correction,
+                    now,
+                )
+            )
+            result.outcome[line_no] = "loaded"
+        storage.write_records(rows)
+        post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
+        result.charged = outcome.charged
+        result.account_ids = outcome.account_ids
+    values = list(result.outcome.values())
+    result.loaded = values.count("loaded")
+    result.duplicates = values.count("duplicate")
+    result.quarantined = len(values) - result.loaded - result.duplicates
+    UsageBatch.objects.filter(pk=batch.pk).update(records=result.loaded, charged=result.charged)
+    return result
+
+
+def _guard(account_ids: set[int], now: datetime) -> None:
+    """The billing engineer's prepaid guard: block at or below zero, unblock above (BSS-3)."""
+    if not account_ids:
+        return
+    try:
+        from issa.billing.guard import prepaid_guard
+    except ImportError:  # pragma: no cover - the guard ships with billing
+        log.warning("issa.billing.guard is missing: prepaid subscribers are not blocked")
+        return
+    prepaid_guard(account_ids=account_ids, now=now)
+
+
+def _scan(path: Path) -> tuple[str, int, int]:
+    """SHA-256, size and number of lines of a file, in one pass of 1 MiB blocks."""
+    digest = hashlib.sha256()
+    size = lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+            lines += block.count(b"\n")
+            last = block[-1:]
+    if last != b"\n":
+        lines += 1
+    return digest.hexdigest(), size, lines
+
+
+def _chunks(handle: Any, start_after: int, size: int) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for line_no, raw in enumerate(handle, start=2):
+        if line_no <= start_after:
+            continue
+        chunk.append((line_no, raw))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def usage_import_file(
+    path: Path | str,
+    *,
+    now: datetime,
+    actor: Actor,
+    name: str | None = None,
+    chunk_lines: int = CHUNK_LINES,
+    progress: Progress | None = None,
+    on_chunk: Callable[[UsageFile], None] | None = None,
+) -> UsageFile:
+    """Import one usage file (or finish an interrupted import of the same content).
+
+    ``progress`` is called with the number of lines done after each chunk (a progress bar);
+    ``on_chunk`` after each committed chunk (the inbox watcher keeps the file's claim fresh)."""
+    path = Path(path)
+    name = name or path.name
+    sha, size, line_count = _scan(path)
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
+        header = handle.readline()
+        try:
+            source_code = parse_header(header)
+        except FileFormatError as error:
+            with transaction.atomic():
+                failed = UsageFile.objects.create(
+                    name=name,
+                    sha256=sha,
+                    size=size,
+                    status=UsageFile.Status.FAILED,
+                    lines_read=max(line_count - 1, 0),
+                    error=str(error),
+                    started_at=now,
+                    finished_at=now,
+                )
+                audit_record(
+                    actor=actor, action="usage.file_failed", now=now, obj=failed, details={"error": str(error)}
+                )
+            return failed
+        source, _created = UsageSource.objects.get_or_create(code=source_code)
+        file = (
+            UsageFile.objects.filter(sha256=sha, source=source, status=UsageFile.Status.PROCESSING)
+            .order_by("id")
+            .first()
+        )
+        if file is None:
+            file = UsageFile.objects.create(
+                source=source, name=name, sha256=sha, size=size, started_at=now, lines_read=max(line_count - 1, 0)
+            )
+        elif progress:
+            progress(file.last_line - 1 if file.last_line else 0)
+        catalogue = Catalogue.load()
+        for chunk in _chunks(handle, file.last_line, chunk_lines):
+            account_ids = _import_chunk(chunk=chunk, source=source, file=file, now=now, catalogue=catalogue)
+            _guard(account_ids, now)
+            if progress:
+                progress(len(chunk))
+            if on_chunk:
+                on_chunk(file)
+    with transaction.atomic():
+        file = UsageFile.objects.select_for_update().get(pk=file.pk)
+        if file.status == UsageFile.Status.PROCESSING:
+            file.status = UsageFile.Status.DONE
+            file.finished_at = now
+            file.save(update_fields=["status", "finished_at"])
+            audit_record(
+                actor=actor,
+                action="usage.file_imported",
+                now=now,
+                obj=file,
+                details={
+                    "source": source.code,
+                    "lines": file.lines_read,
+                    "loaded": file.loaded,
+                    "duplicates": file.duplicates,
+                    "quarantined": file.quarantined,
+                    "charged": file.charged,
+                },
+            )
+    return file
+
+
+def _import_chunk(
+    *, chunk: list[tuple[int, str]], source: UsageSource, file: UsageFile, now: datetime, catalogue: Catalogue
+) -> set[int]:
+    """One chunk in one transaction, retried whole if a concurrent batch got in the way."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            with transaction.atomic():
+                return _import_chunk_once(chunk=chunk, source=source, file=file, now=now, catalogue=catalogue)
+        except (IntegrityError, OperationalError):
+            if attempt == RETRIES or connection.in_atomic_block:
+                raise
+            log.warning("usage chunk of %s retried after a conflict (attempt %s)", file.name, attempt)
+    return set()  # pragma: no cover - the loop returns or raises
+
+
+def _import_chunk_once(
+    *, chunk: list[tuple[int, str]], source: UsageSource, file: UsageFile, now: datetime, catalogue: Catalogue
+) -> set[int]:
+    UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # one writer per source
+    locked = UsageFile.objects.select_for_update().get(pk=file.pk)
+    if locked.last_line >= chunk[-1][0]:
+        return set()  # another run of the same file did this chunk meanwhile
+    number = (
+        UsageBatch.objects.filter(file=file).order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    result = process_chunk(lines=chunk, source=source, file=file, batch_number=number, now=now, catalogue=catalogue)
+    raws = dict(chunk)
+    QuarantinedLine.objects.bulk_create(
+        [
+            QuarantinedLine(
+                file=file,
+                line_no=line_no,
+                raw=_clean(raws[line_no]),
+                reason=verdict[0],
+                message=verdict[1][:255],
+                created_at=now,
+            )
+            for line_no, verdict in sorted(result.outcome.items())
+            if isinstance(verdict, tuple)
+        ]
+    )
+    UsageFile.objects.filter(pk=file.pk).update(
+        loaded=F("loaded") + result.loaded,
+        duplicates=F("duplicates") + result.duplicates,
+        quarantined=F("quarantined") + result.quarantined,
+        charged=F("charged") + result.charged,
+        last_line=chunk[-1][0],
+    )
+    file.last_line = chunk[-1][0]
+    return result.account_ids
+
+
+def quarantine_reprocess(*, line_ids: Sequence[int], actor: Actor, now: datetime) -> dict[str, int]:
+    """Try the open quarantined lines again (after the number was added, for instance): the ones
+    that now rate are loaded, the ones already stored become duplicates, the others stay with
+    their new reason. Returns counts per outcome."""
+    totals = {"loaded": 0, "duplicate": 0, "open": 0}
+    account_ids: set[int] = set()
+    catalogue = Catalogue.load()
+    with transaction.atomic():
+        lines = list(
+            QuarantinedLine.objects.select_for_update(of=("self",))
+            .select_related("file__source")
+            .filter(pk__in=line_ids, status=QuarantinedLine.Status.OPEN)
+            .order_by("file_id", "line_no")
+        )
+        by_file: dict[int, list[QuarantinedLine]] = {}
+        for line in lines:
+            by_file.setdefault(line.file_id, []).append(line)
+        for file_lines in by_file.values():
+            file = UsageFile.objects.select_for_update().get(pk=file_lines[0].file_id)
+            if file.source is None:
+                continue
+            UsageSource.objects.select_for_update().filter(pk=file.source_id).first()
+            number = (
+                UsageBatch.objects.filter(file=file).order_by("-number").values_list("number", flat=True).first() or 0
+            ) + 1
+            result = process_chunk(
+                lines=[(line.line_no, line.raw) for line in file_lines],
+                source=file.source,
+                file=file,
+                batch_number=number,
+                now=now,
+                catalogue=catalogue,
+            )
+            account_ids |= result.account_ids
+            resolved = 0
+            for line in file_lines:
+                verdict = result.outcome[line.line_no]
+                line.attempts += 1
+                if verdict == "loaded":
+                    line.status = QuarantinedLine.Status.LOADED
+                    line.resolved_at = now
+                    resolved += 1
+                elif verdict == "duplicate":
+                    line.status = QuarantinedLine.Status.DUPLICATE
+                    line.resolved_at = now
+                    resolved += 1
+                else:
+                    line.reason, line.message = verdict[0], verdict[1][:255]
+                totals[str(line.status)] += 1
+            QuarantinedLine.objects.bulk_update(file_lines, ["status", "resolved_at", "attempts", "reason", "message"])
+            UsageFile.objects.filter(pk=file.pk).update(
+                loaded=F("loaded") + result.loaded,
+                duplicates=F("duplicates") + result.duplicates,
+                quarantined=F("quarantined") - resolved,
+                charged=F("charged") + result.charged,
+            )
+        audit_record(actor=actor, action="usage.quarantine_reprocessed", now=now, details=dict(totals))
+    _guard(account_ids, now)
+    return totals
+
+
+def quarantine_dismiss(*, line_ids: Sequence[int], actor: Actor, now: datetime) -> int:
+    """Staff decide a line will never be rated (a test call, a partner's error): it stays in the
+    quarantine, counted, marked dismissed."""
+    with transaction.atomic():
+        count = QuarantinedLine.objects.filter(pk__in=line_ids, status=QuarantinedLine.Status.OPEN).update(
+            status=QuarantinedLine.Status.DISMISSED, resolved_at=now
+        )
+        audit_record(actor=actor, action="usage.quarantine_dismissed", now=now, details={"lines": count})
+    return count
+
+
+# --- The inbox the worker watches -------------------------------------------------------------
+
+
+def usage_dir() -> Path:
+    return Path(getattr(settings, "ISSA_USAGE_DIR", settings.VAR_DIR / "usage"))
+
+
+def inbox_dirs() -> dict[str, Path]:
+    base = usage_dir()
+    dirs = {name: base / name for name in ("inbox", "processing", "processed", "failed")}
+    for folder in dirs.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return dirs
+
+
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def _move(path: Path, folder: Path) -> Path:
+    target = folder / path.name
+    if target.exists():
+        stem = datetime.now().strftime("%Y%m%d%H%M%S%f")  # noqa: DTZ005 - only a unique file name
+        target = folder / f"{stem}-{path.name}"
+    shutil.move(str(path), target)
+    return target
+
+
+def inbox_poll(*, now: datetime, actor: Actor | None = None, limit: int = 100) -> list[UsageFile]:
+    """Import every file waiting in the inbox, oldest first, and move it to ``processed/`` (or
+    ``failed/`` when its header cannot be read). A file is claimed by renaming it into
+    ``processing/``, which only one worker can do; a claim untouched for 10 minutes (a killed
+    worker) goes back to the inbox and its import resumes from its checkpoint."""
+    actor = actor or Actor.system("usage inbox")
+    dirs = inbox_dirs()
+    wall = datetime.now().timestamp()  # noqa: DTZ005 - compared with file modification times
+    for stuck in dirs["processing"].iterdir():
+        if stuck.is_file() and wall - stuck.stat().st_mtime > STALE_CLAIM.total_seconds():
+            try:
+                os.replace(stuck, dirs["inbox"] / stuck.name)
+            except FileNotFoundError:
+                continue
+    waiting = sorted(
+        (p for p in dirs["inbox"].iterdir() if p.is_file() and not p.name.startswith(".")),
+        key=lambda p: (p.stat().st_mtime, p.name),
+    )
+    imported = []
+    for path in waiting[:limit]:
+        claimed = dirs["processing"] / path.name
+        try:
+            os.replace(path, claimed)
+        except FileNotFoundError:
+            continue  # another worker claimed it
+        os.utime(claimed)
+        file = usage_import_file(claimed, now=now, actor=actor, on_chunk=lambda _f, p=claimed: os.utime(p))
+        _move(claimed, dirs["failed"] if file.status == UsageFile.Status.FAILED else dirs["processed"])
+        imported.append(file)
+    return imported

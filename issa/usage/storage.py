@@ -1,0 +1,140 @@
+"""The usage table's storage, per database vendor (ADR 0006).
+
+PostgreSQL: a table partitioned by month of ``start_time`` (Europe/Minsk months, the billing
+periods), unique on (source, record_id, start_time), loaded with ``COPY``. SQLite: a plain table
+with the same columns and unique index, loaded with ``executemany``. Callers see one interface:
+``ensure_partitions``, ``existing_keys`` and ``write_records``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from issa.core.clock import Period, period_for_key
+
+TABLE = "usage_usagerecord"
+COLUMNS = (
+    "source",
+    "record_id",
+    "start_time",
+    "msisdn",
+    "subscriber_id",
+    "account_id",
+    "kind",
+    "outgoing",
+    "destination",
+    "other_party",
+    "duration",
+    "quantity",
+    "up_bytes",
+    "down_bytes",
+    "service",
+    "domain",
+    "file_id",
+    "line_no",
+    "batch_id",
+    "plan_terms_id",
+    "usage_price_id",
+    "billable",
+    "from_allowances",
+    "charge",
+    "bill_period",
+    "correction",
+    "rated_at",
+)
+
+_START = COLUMNS.index("start_time")
+_RATED = COLUMNS.index("rated_at")
+assert len(COLUMNS) - 1 == _RATED  # noqa: S101 - the SQLite path relies on it
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def partition_name(period: Period) -> str:
+    return f"{TABLE}_p{period.key.replace('-', '_')}"
+
+
+def existing_partitions() -> set[str]:
+    if not is_postgres():
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            [TABLE],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def ensure_partitions(period_keys: Iterable[str]) -> list[str]:
+    """Create the monthly partitions that are missing (PostgreSQL; nothing on SQLite).
+
+    Returns the names created. The partition job creates months ahead, so an import rarely
+    needs to; when it does (a record of a month never seen), it creates it before loading."""
+    if not is_postgres():
+        return []
+    wanted = {partition_name(period_for_key(key)): key for key in period_keys}
+    known = existing_partitions()  # one cheap catalogue query per batch; no cache to go stale
+    created = []
+    with connection.cursor() as cursor:
+        for name, key in sorted(wanted.items()):
+            if name in known:
+                continue
+            period = period_for_key(key)
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)",
+                [period.start, period.end],
+            )
+            created.append(name)
+    return created
+
+
+def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
+    """Which of ``keys`` (record id, start time) of ``source`` are already stored.
+
+    One query per 5000 keys, bounded by the keys' time range so that PostgreSQL prunes to the
+    partitions concerned."""
+    from .models import UsageRecord
+
+    found: set[tuple[str, datetime]] = set()
+    if not keys:
+        return found
+    wanted = set(keys)
+    ordered = sorted(keys, key=lambda k: k[1])
+    for offset in range(0, len(ordered), 5000):
+        chunk = ordered[offset : offset + 5000]
+        rows = UsageRecord.objects.filter(
+            source=source,
+            record_id__in=[rid for rid, _ in chunk],
+            start_time__gte=chunk[0][1],
+            start_time__lte=chunk[-1][1],
+        ).values_list("record_id", "start_time")
+        found.update(key for key in rows if key in wanted)
+    return found
+
+
+def write_records(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rated records: ``COPY`` on PostgreSQL, ``executemany`` elsewhere. No ORM objects."""
+    if not rows:
+        return
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if is_postgres():
+            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            # Datetimes as the ORM stores them (UTC text on SQLite), so that lookups match.
+            adapt = connection.ops.adapt_datetimefield_value
+            stamped = [
+                (*row[:_START], adapt(row[_START]), *row[_START + 1 : _RATED], adapt(row[_RATED])) for row in rows
+            ]
+            marks = ", ".join(["%s"] * len(COLUMNS))
+            cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", stamped)  # noqa: S608
