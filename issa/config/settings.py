@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "issa.subscribers",
     "issa.identity",
     "issa.access",
+    "oauth2_provider",  # OpenID Connect provider for partner sign-in (AUTH-14, ADR 0005)
     "issa.sso",
     "issa.rating",
     "issa.usage",
@@ -145,6 +146,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "issa.identity.validators.OperatorPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Partner sign-in: OpenID Connect provider (AUTH-14, docs/adr/0005-oidc.md) ------------
+from issa.sso.keys import oidc_rsa_private_key  # noqa: E402  (settings helper, no models)
+
+# Named explicitly so that migrations of issa.sso can depend on the (swappable) model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": oidc_rsa_private_key(
+        var_dir=VAR_DIR, environ=os.environ, generate=ISSA_ENV != "production"
+    ),
+    "OIDC_ISS_ENDPOINT": os.environ.get("OIDC_ISS_ENDPOINT", ""),  # derived from the request if empty
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],  # code flow only: no implicit, no hybrid
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_VALIDATOR_CLASS": "issa.sso.validators.IssaOAuth2Validator",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Name", "phone": "Phone number"},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # consent is remembered by issa.sso, not by live tokens
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if ISSA_ENV == "production" else ["http", "https"],
+    # RFC 9700 (OAuth 2.0 Security BCP): every gate on.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

@@ -18,8 +18,11 @@ urlpatterns = [
     path("api/", api.urls),
     path("ussd/", include("issa.ussd.urls")),
     path("staff/", admin.site.urls),
+    path("o/", include("issa.sso.urls")),  # OpenID Connect provider for partners (AUTH-14)
     path("", include("issa.portal.urls")),
 ]
 
 if settings.ISSA_VIRTUAL_PHONE:
+    # The demo partner "Мелофон" (AUTH-14): a separate client that speaks only HTTP to ISSA.
+    urlpatterns.insert(0, path("melofon/", include("issa.sso.partner_demo.urls")))
     urlpatterns.insert(0, path("phone/", include("issa.demo.urls")))
