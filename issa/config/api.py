@@ -25,6 +25,10 @@ def ping(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
+from issa.access.api import router as access_router  # noqa: E402  (routers after the API object)
+
+api.add_router("/access", access_router)
+
 from issa.identity.api import router as identity_router  # noqa: E402  (AUTH-*: login, tokens)
 
 api.add_router("/auth", identity_router)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "issa.access.middleware.AccessGuardMiddleware",  # AUTH-10/11/12: closed access ends sessions
     "django.contrib.messages.middleware.MessageMiddleware",
     "issa.identity.middleware.IdleSessionMiddleware",  # AUTH-9
     "issa.identity.middleware.PasswordChangeRequiredMiddleware",  # AUTH-8

@@ -1,10 +1,11 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
-from .views import account, consents, public
+from .views import account, consents, corporate, public
 
 app_name = "portal"
 urlpatterns = [
     *public.urlpatterns,
     *account.urlpatterns,
+    *corporate.urlpatterns,
     *consents.urlpatterns,
 ]

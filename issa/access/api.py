@@ -1,0 +1,181 @@
+"""/api/access: the state of my ISSA access, closing it, and the corporate list of the client's
+numbers with opening and closing (AUTH-10, AUTH-11).
+
+The router sets no authentication of its own: it inherits the API's (the identity app's bearer
+tokens, which also ask ``access_denial`` on every request). When no API authentication ran, the
+portal's session is accepted with Django's CSRF check, as ninja's ``django_auth`` does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema
+from ninja.utils import check_csrf
+
+from issa.core import clock
+from issa.core.errors import DomainError, ErrorKind
+from issa.core.phone import parse_msisdn
+from issa.identity.actor import Actor
+
+from . import selectors, services
+from .models import CorporateRole
+
+router = Router(tags=["access"])
+
+
+def _user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    user = auth if getattr(auth, "is_authenticated", False) else getattr(auth, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
+            raise DomainError("csrf_failed", _("The form has expired. Reload the page."), kind=ErrorKind.FORBIDDEN)
+        return user
+    raise DomainError("not_authenticated", _("Please sign in."), kind=ErrorKind.UNAUTHORIZED)
+
+
+def _subscriber(user: Any) -> Any:
+    subscriber = getattr(user, "subscriber", None)
+    if subscriber is None:
+        raise DomainError(
+            "not_mobile_user", _("This is available to mobile subscribers only."), kind=ErrorKind.FORBIDDEN
+        )
+    return subscriber
+
+
+def _role(user: Any) -> CorporateRole:
+    role = selectors.corporate_role_for(user=user)
+    if role is None:
+        raise DomainError("no_corporate_role", _("You have no corporate role."), kind=ErrorKind.FORBIDDEN)
+    return role
+
+
+def _actor(request: HttpRequest, user: Any) -> Actor:
+    base = Actor.from_request(request, channel="api")
+    return Actor(channel="api", user=user, ip=base.ip, user_agent=base.user_agent)
+
+
+class AccessStateOut(Schema):
+    msisdn: str
+    open: bool
+    reasons: list[str]
+    closed_since: datetime | None = None
+    message: str = ""
+
+
+class CloseOut(Schema):
+    open: bool
+    message: str
+
+
+class RoleOut(Schema):
+    role: str
+    role_name: str
+    client: str
+    rights: list[str]
+
+
+class NumberOut(Schema):
+    msisdn: str
+    name: str
+    plan: str
+    status: str
+    status_name: str
+    access_open: bool
+
+
+class NumberAccessOut(Schema):
+    msisdn: str
+    access_open: bool
+    reasons: list[str]
+
+
+class NumbersFilter(Schema):
+    search: str = ""
+    status: str = ""
+    access: str = ""
+
+
+@router.get("/me", response=AccessStateOut, summary="The state of my ISSA access")
+def my_access(request: HttpRequest) -> dict[str, Any]:
+    subscriber = _subscriber(_user(request))
+    state = selectors.access_state(subscriber=subscriber)
+    return {
+        "msisdn": subscriber.msisdn,
+        "open": state.open,
+        "reasons": state.reasons,
+        "closed_since": state.since,
+        "message": state.denial.text() if state.denial else "",
+    }
+
+
+@router.post("/me/close", response=CloseOut, summary="Close my ISSA access (AUTH-10)")
+def close_my_access(request: HttpRequest) -> dict[str, Any]:
+    """Closes access on every channel at once, this token included; only *141*3*6# with the
+    SIM's PUK1 opens it again."""
+    user = _user(request)
+    subscriber = _subscriber(user)
+    services.access_close_by_subscriber(subscriber=subscriber, actor=_actor(request, user), now=clock.now())
+    denial = selectors.access_denial(subscriber=subscriber)
+    return {"open": False, "message": denial.text() if denial else ""}
+
+
+@router.get("/corporate", response=RoleOut, summary="My corporate role (AUTH-11)")
+def my_role(request: HttpRequest) -> dict[str, Any]:
+    role = _role(_user(request))
+    return {
+        "role": role.role,
+        "role_name": str(role.get_role_display()),
+        "client": role.client.name,
+        "rights": role.effective_rights,
+    }
+
+
+@router.get("/corporate/numbers", response=list[NumberOut], summary="The client's numbers with their access")
+def corporate_numbers(request: HttpRequest, filters: Query[NumbersFilter]) -> list[dict[str, Any]]:
+    role = _role(_user(request))
+    numbers = selectors.corporate_numbers(
+        role=role, search=filters.search, status=filters.status, access=filters.access
+    )
+    return [
+        {
+            "msisdn": s.msisdn,
+            "name": s.user_name,
+            "plan": s.plan.name,
+            "status": s.status,
+            "status_name": str(s.get_status_display()),
+            "access_open": not s.access_closed,  # type: ignore[attr-defined]
+        }
+        for s in numbers[:1000]
+    ]
+
+
+def _set(request: HttpRequest, msisdn: str, *, open: bool) -> dict[str, Any]:
+    user = _user(request)
+    role = _role(user)
+    try:
+        number = parse_msisdn(msisdn)
+    except DomainError:
+        raise DomainError("not_found", _("Not found."), kind=ErrorKind.NOT_FOUND) from None
+    subscriber = selectors.corporate_number(role=role, msisdn=number)
+    services.access_set_by_corporate(
+        role=role, subscriber=subscriber, open=open, actor=_actor(request, user), now=clock.now()
+    )
+    state = selectors.access_state(subscriber=subscriber)
+    return {"msisdn": subscriber.msisdn, "access_open": state.open, "reasons": state.reasons}
+
+
+@router.post("/corporate/numbers/{msisdn}/close", response=NumberAccessOut, summary="Close a number's access")
+def corporate_close(request: HttpRequest, msisdn: str) -> dict[str, Any]:
+    return _set(request, msisdn, open=False)
+
+
+@router.post("/corporate/numbers/{msisdn}/open", response=NumberAccessOut, summary="Open a number's access")
+def corporate_open(request: HttpRequest, msisdn: str) -> dict[str, Any]:
+    return _set(request, msisdn, open=True)

@@ -1,0 +1,178 @@
+"""Reads of ISSA access: is a number's access open, and what may a corporate user see.
+
+``access_denial`` is the contract with every channel's login (portal, API tokens, partner
+sign-in): None means open; otherwise the DomainError to show, already translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from issa.core import rules
+from issa.core.errors import DomainError, ErrorKind, not_found
+from issa.subscribers.models import Subscriber
+
+from .models import AccessBlock, CorporateRole
+
+Reason = AccessBlock.Reason
+
+# When several blocks are active, the reason shown is the one that matters most to the person:
+# the operator's measures first, then the organisation's, then the subscriber's own.
+PRECEDENCE: tuple[str, ...] = (Reason.LOST_SIM, Reason.OFFENCE, Reason.CLIENT, Reason.CORPORATE, Reason.SUBSCRIBER)
+
+MESSAGES: dict[str, Any] = {
+    Reason.SUBSCRIBER: _(
+        "Access to the personal account is closed at your request. To open it, dial %(ussd)s "
+        "and enter the PUK1 code of your SIM card."
+    ),
+    Reason.CORPORATE: _(
+        "Access to the personal account has been closed by your organisation's administrator. "
+        "Please contact them to open it."
+    ),
+    Reason.CLIENT: _(
+        "Access to the personal account has been closed at your organisation's application. "
+        "Please contact your organisation, call %(phone)s or visit a sales centre."
+    ),
+    Reason.OFFENCE: _(
+        "Access to the personal account has been restricted by the operator. "
+        "Please call %(phone)s or visit a sales centre."
+    ),
+    Reason.LOST_SIM: _(
+        "The personal account is disabled for this number because its SIM card was reported lost. "
+        "Please call %(phone)s or visit a sales centre."
+    ),
+}
+
+
+def _denial_for(reason: str) -> DomainError:
+    return DomainError(
+        f"access_closed_{reason}",
+        MESSAGES[reason],
+        kind=ErrorKind.FORBIDDEN,
+        ussd=rules.get("USSD_ACCESS"),
+        phone=rules.get("CONTACT_CENTRE"),
+    )
+
+
+def main_reason(reasons: list[str] | set[str]) -> str | None:
+    for reason in PRECEDENCE:
+        if reason in reasons:
+            return reason
+    return None
+
+
+def active_reasons(*, subscriber_id: int) -> set[str]:
+    """One indexed query: the reasons of the number's active blocks."""
+    return set(
+        AccessBlock.objects.filter(subscriber_id=subscriber_id, lifted_at__isnull=True).values_list(
+            "reason", flat=True
+        )
+    )
+
+
+def access_denial(*, subscriber: Subscriber | int) -> DomainError | None:
+    """None when the number's ISSA access is open; else the translated reason it is closed."""
+    subscriber_id = subscriber if isinstance(subscriber, int) else subscriber.pk
+    reason = main_reason(active_reasons(subscriber_id=subscriber_id))
+    return None if reason is None else _denial_for(reason)
+
+
+def denial_for_code(code: str) -> DomainError | None:
+    """The denial behind an ``access_closed_<reason>`` code (the login page shows it after a
+    session was ended by AccessGuardMiddleware)."""
+    reason = code.removeprefix("access_closed_")
+    return _denial_for(reason) if code.startswith("access_closed_") and reason in MESSAGES else None
+
+
+def active_blocks(*, subscriber: Subscriber) -> list[AccessBlock]:
+    return list(AccessBlock.objects.filter(subscriber=subscriber, lifted_at__isnull=True).order_by("set_at", "id"))
+
+
+@dataclass(frozen=True)
+class AccessState:
+    open: bool
+    reasons: list[str]
+    since: Any  # datetime of the earliest active block, or None
+    denial: DomainError | None
+
+
+def access_state(*, subscriber: Subscriber) -> AccessState:
+    blocks = active_blocks(subscriber=subscriber)
+    reasons = [block.reason for block in blocks]
+    main = main_reason(reasons)
+    return AccessState(
+        open=not blocks,
+        reasons=reasons,
+        since=blocks[0].set_at if blocks else None,
+        denial=_denial_for(main) if main else None,
+    )
+
+
+# --- corporate roles (AUTH-11) ----------------------------------------------------------------
+
+
+def corporate_role_for(*, user: Any) -> CorporateRole | None:
+    """The active corporate role held by the user's number, or None."""
+    subscriber_id = getattr(user, "subscriber_id", None)
+    if not subscriber_id or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        CorporateRole.objects.select_related("client", "subscriber")
+        .filter(subscriber_id=subscriber_id, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def has_corporate_role(user: Any) -> bool:
+    subscriber_id = getattr(user, "subscriber_id", None)
+    if not subscriber_id or not getattr(user, "is_authenticated", False):
+        return False
+    return CorporateRole.objects.filter(subscriber_id=subscriber_id, revoked_at__isnull=True).exists()
+
+
+def corporate_numbers(
+    *, role: CorporateRole, search: str = "", status: str = "", access: str = ""
+) -> QuerySet[Subscriber]:
+    """The client's numbers as the role's holder sees them, with ``access_closed`` annotated.
+
+    ``search`` matches digits of the number, the user's name or the account number; ``access``
+    is "open" or "closed"."""
+    active_block = AccessBlock.objects.filter(subscriber=OuterRef("pk"), lifted_at__isnull=True)
+    numbers = (
+        Subscriber.objects.filter(account__client_id=role.client_id)
+        .exclude(status=Subscriber.Status.CLOSED)
+        .select_related("account", "plan")
+        .annotate(access_closed=Exists(active_block))
+        .order_by("msisdn")
+    )
+    search = (search or "").strip()
+    if search:
+        digits = "".join(ch for ch in search if ch.isdigit())
+        condition = Q(user_name__icontains=search) | Q(account__number=search)
+        if digits:
+            condition |= Q(msisdn__contains=digits)
+        numbers = numbers.filter(condition)
+    if status:
+        numbers = numbers.filter(status=status)
+    if access == "open":
+        numbers = numbers.filter(access_closed=False)
+    elif access == "closed":
+        numbers = numbers.filter(access_closed=True)
+    return numbers
+
+
+def corporate_number(*, role: CorporateRole, msisdn: str) -> Subscriber:
+    """One of the role's client's numbers; another client's number is "not found" (404)."""
+    subscriber = (
+        Subscriber.objects.select_related("account", "account__client", "plan")
+        .exclude(status=Subscriber.Status.CLOSED)
+        .filter(msisdn=msisdn, account__client_id=role.client_id)
+        .first()
+    )
+    if subscriber is None:
+        raise not_found()
+    return subscriber

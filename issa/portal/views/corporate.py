@@ -1,0 +1,112 @@
+"""The corporate cabinet (AUTH-11): an administrator or supervisor sees the client's numbers and
+opens or closes their ISSA access. Only numbers of the role's own client are reachable; any other
+number is "not found" (404), the same as a number that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from issa.access import selectors, services
+from issa.access.models import CorporateRole
+from issa.core import clock
+from issa.core.errors import DomainError, not_found
+from issa.identity.actor import Actor
+from issa.portal.menu import MenuItem, register
+from issa.subscribers.models import Subscriber
+
+PAGE_SIZE = 50
+
+
+def _role(request: HttpRequest) -> CorporateRole:
+    role = selectors.corporate_role_for(user=request.user)
+    if role is None:
+        raise not_found()  # the page does not exist for people without a role
+    return role
+
+
+@login_required
+def numbers(request: HttpRequest) -> HttpResponse:
+    role = _role(request)
+    search = request.GET.get("q", "")[:64]
+    status = request.GET.get("status", "")
+    status = status if status in Subscriber.Status.values else ""
+    access = request.GET.get("access", "")
+    access = access if access in ("open", "closed") else ""
+    found = selectors.corporate_numbers(role=role, search=search, status=status, access=access)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "role": role,
+        "page": page,
+        "q": search,
+        "status": status,
+        "access": access,
+        "statuses": [(value, label) for value, label in Subscriber.Status.choices if value != "closed"],
+        "can_manage_access": role.has_right(CorporateRole.Right.ACCESS),
+    }
+    return render(request, "portal/corporate/numbers.html", context)
+
+
+@login_required
+@require_POST
+def set_access(request: HttpRequest, msisdn: str) -> HttpResponse:
+    role = _role(request)
+    subscriber = selectors.corporate_number(role=role, msisdn=msisdn)  # another client's -> 404
+    action = request.POST.get("action", "")
+    if action not in ("open", "close"):
+        raise DomainError("invalid_action", _("Choose whether to open or close access."))
+    error: DomainError | None = None
+    try:
+        services.access_set_by_corporate(
+            role=role, subscriber=subscriber, open=action == "open", actor=Actor.from_request(request), now=clock.now()
+        )
+    except DomainError as exc:
+        if exc.http_status == 404:
+            raise
+        error = exc
+    done = (
+        _("Access of %(number)s is open.") if action == "open" else _("Access of %(number)s is closed.")
+    ) % {"number": subscriber}
+    if getattr(request, "htmx", False):
+        row = selectors.corporate_numbers(role=role).get(pk=subscriber.pk)
+        context = {
+            "s": row,
+            "can_manage_access": role.has_right(CorporateRole.Right.ACCESS),
+            "notice": error.text() if error else done,
+            "notice_error": error is not None,
+        }
+        return render(request, "portal/corporate/_row.html", context)
+    if error is not None:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, done)
+    back = reverse("portal:corporate")
+    query = request.POST.get("back", "")
+    if query.startswith("?") and "\n" not in query and "//" not in query:
+        back += query
+    return HttpResponseRedirect(back)
+
+
+register(
+    MenuItem(
+        key="corporate",
+        title=_("Corporate account"),
+        description=_("Your organisation's numbers: their state and access to the personal account"),
+        url_name="portal:corporate",
+        order=90,
+        visible=selectors.has_corporate_role,
+    )
+)
+
+urlpatterns = [
+    path("corporate/", numbers, name="corporate"),
+    path("corporate/numbers/<str:msisdn>/access/", set_access, name="corporate_set_access"),
+]
