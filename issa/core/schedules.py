@@ -19,7 +19,7 @@ This module declares the core's own housekeeping jobs as well (``JOBS`` below).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -52,6 +52,19 @@ class Job:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     intended_date_kwarg: str = ""
+    description: str = ""  # for people: what the job does and the SPEC rules it serves
+
+    @classmethod
+    def from_declaration(cls, item: Any, where: str) -> Job:
+        """A ``Job``, or a plain mapping with the same keys (``{"name": …, "func": …, "cron": …}``)."""
+        if isinstance(item, cls):
+            return item
+        if isinstance(item, Mapping):
+            try:
+                return cls(**{**item, "args": tuple(item.get("args", ()))})
+            except TypeError as exc:
+                raise ScheduleError(f"{where}: {item!r} is not a job declaration ({exc})") from exc
+        raise ScheduleError(f"{where} holds {item!r}, not a Job")
 
     @property
     def app_label(self) -> str:
@@ -97,9 +110,8 @@ def declared_jobs() -> list[Job]:
         if not module_has_submodule(config.module, "schedules"):
             continue
         module = import_module(f"{config.name}.schedules")
-        for job in getattr(module, "JOBS", []):
-            if not isinstance(job, Job):
-                raise ScheduleError(f"{config.name}.schedules.JOBS holds {job!r}, not a Job")
+        for item in getattr(module, "JOBS", []):
+            job = Job.from_declaration(item, f"{config.name}.schedules.JOBS")
             job.validate()
             if job.app_label != config.label or job.app_label not in labels:
                 raise ScheduleError(f"Job {job.name} is declared by app {config.label}: name it {config.label}.…")

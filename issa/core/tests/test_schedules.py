@@ -27,6 +27,15 @@ def test_the_core_declares_its_housekeeping_job():
     assert jobs["core.clear_sessions"].args == ("clearsessions",)
 
 
+def test_a_job_may_be_declared_as_a_plain_mapping():
+    job = Job.from_declaration({"name": "core.x", "func": "math.floor", "cron": "5 * * * *", "description": "d"}, "t")
+    assert job == Job(name="core.x", func="math.floor", cron="5 * * * *", description="d")
+    with pytest.raises(ScheduleError, match="not a job declaration"):
+        Job.from_declaration({"name": "core.x", "func": "math.floor", "every": 5}, "t")
+    with pytest.raises(ScheduleError, match="not a Job"):
+        Job.from_declaration("core.x", "t")
+
+
 @pytest.mark.django_db
 def test_issa_schedules_twice_gives_the_same_rows():
     call_command("issa_schedules", stdout=open("/dev/null", "w"))  # noqa: SIM115
