@@ -142,7 +142,7 @@ def home_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "full_name": (subscriber.display_name if subscriber else "") or user.full_name or user.login,
         "number": format_msisdn(subscriber.msisdn) if subscriber else user.login,
-        "menu_items": [item for item in menu.items() if _resolves(item.url_name)],
+        "menu_items": [item for item in menu.items(user) if _resolves(item.url_name)],
     }
 
 
