@@ -135,9 +135,9 @@ def _pause_days(pauses: list[Product], month_start: date, upto: date) -> list[da
 def _is_paused(pauses: list[Product], day: date) -> bool:
     start, _end = day_bounds(day)
     for pause in pauses:
-        if pause.active_from <= start and (pause.active_to is None or pause.active_to > start):
-            if _first_local_day(pause.active_from) < day:
-                return True
+        active = pause.active_from <= start and (pause.active_to is None or pause.active_to > start)
+        if active and _first_local_day(pause.active_from) < day:
+            return True
     return False
 
 

@@ -32,3 +32,7 @@ api.add_router("/access", access_router)
 from issa.identity.api import router as identity_router  # noqa: E402  (AUTH-*: login, tokens)
 
 api.add_router("/auth", identity_router)
+
+from issa.billing.api import router as me_router  # noqa: E402  (INFO-2..4: my information)
+
+api.add_router("/me", me_router)

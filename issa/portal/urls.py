@@ -1,6 +1,7 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
 from .views import account, consents, corporate, public
+from .views import info as info_views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,4 +9,5 @@ urlpatterns = [
     *account.urlpatterns,
     *corporate.urlpatterns,
     *consents.urlpatterns,
+    *info_views.urlpatterns,
 ]
