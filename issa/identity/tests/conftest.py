@@ -26,7 +26,7 @@ def _clean_cache(request: Any) -> Any:
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         cache.clear()
-    yield
+    return
 
 
 @pytest.fixture

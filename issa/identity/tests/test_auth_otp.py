@@ -24,9 +24,12 @@ def test_auth_2_sms_is_webotp_shaped_and_code_stored_only_as_hmac(subscriber, we
     sms = SmsMessage.objects.get(msisdn=subscriber.msisdn)
     code = last_code(subscriber.msisdn)
     assert sms.body.splitlines()[-1] == f"@issa.example.by #{code}"
-    assert sms.sensitive and code not in sms.body_stored
-    assert len(code) == 6 and code.isdigit()
-    assert code not in challenge.code_hash and len(challenge.code_hash) == 64
+    assert sms.sensitive
+    assert code not in sms.body_stored
+    assert len(code) == 6
+    assert code.isdigit()
+    assert code not in challenge.code_hash
+    assert len(challenge.code_hash) == 64
     assert challenge.expires_at - challenge.created_at <= timedelta(minutes=10)
 
 
@@ -40,7 +43,8 @@ def test_auth_2_new_code_only_three_minutes_after_the_last(subscriber, web, now)
         otp_send(msisdn=subscriber.msisdn, purpose=P.REGISTER, actor=web, now=now + timedelta(seconds=179))
     assert refused.value.code == "otp_resend_too_soon"
     assert refused.value.params["seconds"] == 1
-    assert SmsMessage.objects.count() == 1 and OtpChallenge.objects.count() == 1  # nothing changed
+    assert SmsMessage.objects.count() == 1
+    assert OtpChallenge.objects.count() == 1
     otp_send(msisdn=subscriber.msisdn, purpose=P.REGISTER, actor=web, now=now + timedelta(seconds=180))
     assert SmsMessage.objects.count() == 2
 
@@ -99,7 +103,8 @@ def test_auth_2_abuse_code_guessing_dies_after_five_wrong_tries(subscriber, web,
                 now=now + timedelta(seconds=61 * attempt),
             )
     challenge = OtpChallenge.objects.get()
-    assert challenge.state == OtpChallenge.State.FAILED and challenge.attempts == 5
+    assert challenge.state == OtpChallenge.State.FAILED
+    assert challenge.attempts == 5
     # even the right code is useless now (and the number is locked for a while)
     with pytest.raises(DomainError):
         otp_verify(msisdn=subscriber.msisdn, purpose=P.REGISTER, code=code, actor=web, now=now + timedelta(hours=2))

@@ -34,17 +34,23 @@ def _register_by_sms(subscriber, web, now, **kwargs):
 def test_auth_1_register_by_sms_code_with_chosen_password(subscriber, web, now):
     done = _register_by_sms(subscriber, web, now, password="Minsk2026", password2="Minsk2026")
     user = User.objects.get(login=subscriber.msisdn)
-    assert done.user == user and done.generated_password is None
-    assert user.subscriber == subscriber and user.check_password("Minsk2026")
-    assert user.password_changed_at == now and not user.must_change_password
+    assert done.user == user
+    assert done.generated_password is None
+    assert user.subscriber == subscriber
+    assert user.check_password("Minsk2026")
+    assert user.password_changed_at == now
+    assert not user.must_change_password
     event = AuditEvent.objects.get(action="auth.register")
-    assert event.subscriber == subscriber and event.channel == "web" and event.ip == "10.0.0.1"
+    assert event.subscriber == subscriber
+    assert event.channel == "web"
+    assert event.ip == "10.0.0.1"
     assert "Minsk2026" not in json.dumps(event.details)
 
 
 def test_auth_1_register_with_a_generated_password(subscriber, web, now):
     done = _register_by_sms(subscriber, web, now, generate=True)
-    assert done.generated_password and 5 <= len(done.generated_password) <= 10
+    assert done.generated_password
+    assert 5 <= len(done.generated_password) <= 10
     assert done.generated_password.isalnum()
     assert User.objects.get(login=subscriber.msisdn).check_password(done.generated_password)
 
@@ -104,7 +110,8 @@ def test_auth_5_registered_number_gets_the_published_message(registered, web, no
         registration_start(msisdn=registered.login, method=Method.SMS, actor=web, now=now)
     assert refused.value.code == "already_registered"
     assert refused.value.text() == AUTH_5_RU
-    assert not SmsMessage.objects.exists() and not OtpChallenge.objects.exists()
+    assert not SmsMessage.objects.exists()
+    assert not OtpChallenge.objects.exists()
     with pytest.raises(DomainError) as again:
         registration_complete(
             msisdn=registered.login,
@@ -122,7 +129,8 @@ def test_auth_5_registered_number_gets_the_published_message(registered, web, no
 def test_auth_2_abuse_enumeration_unknown_number_looks_served_but_gets_no_sms(db, web, now):
     unknown = "375297777777"
     challenge = registration_start(msisdn=unknown, method=Method.SMS, actor=web, now=now)
-    assert challenge is not None and not challenge.delivered
+    assert challenge is not None
+    assert not challenge.delivered
     assert not SmsMessage.objects.exists()
     # the resend timer behaves as for a served number
     with pytest.raises(DomainError) as refused:
@@ -200,7 +208,8 @@ def test_auth_4_puk1_refused_for_an_ordinary_plan_and_a_wrong_puk(subscriber, we
 
 def test_auth_1_web_register_lands_logged_in_on_home(client, subscriber):
     response = client.post(reverse("portal:register"), {"msisdn": f"+{subscriber.msisdn}", "method": "sms"})
-    assert response.status_code == 302 and response.url == reverse("portal:register_confirm")
+    assert response.status_code == 302
+    assert response.url == reverse("portal:register_confirm")
     page = client.get(reverse("portal:register_confirm"))
     assert 'autocomplete="one-time-code"' in page.content.decode()
     response = client.post(
@@ -212,9 +221,11 @@ def test_auth_1_web_register_lands_logged_in_on_home(client, subscriber):
             "password2": "Minsk2026",
         },
     )
-    assert response.status_code == 302 and response.url == reverse("portal:home")
+    assert response.status_code == 302
+    assert response.url == reverse("portal:home")
     home = client.get(reverse("portal:home"))
-    assert home.status_code == 200 and subscriber.display_name in home.content.decode()
+    assert home.status_code == 200
+    assert subscriber.display_name in home.content.decode()
 
 
 def test_auth_1_web_generated_password_shown_once_on_home(client, subscriber):
@@ -263,13 +274,16 @@ def _ussd(client, session_id, msisdn, text):
 
 def test_auth_3_ussd_registers_and_confirms_by_sms(client, subscriber):
     first = _ussd(client, "s1", subscriber.msisdn, "*141*0#")
-    assert not first["end"] and "5" in first["text"] and "10" in first["text"]
+    assert not first["end"]
+    assert "5" in first["text"]
+    assert "10" in first["text"]
     done = _ussd(client, "s1", subscriber.msisdn, "Minsk2026")
     assert done["end"]
     user = User.objects.get(login=subscriber.msisdn)
     assert user.check_password("Minsk2026")
     sms = SmsMessage.objects.get(msisdn=subscriber.msisdn)
-    assert "ИССА" in sms.body and "Minsk2026" not in sms.body
+    assert "ИССА" in sms.body
+    assert "Minsk2026" not in sms.body
     assert AuditEvent.objects.get(action="auth.register").channel == "ussd"
 
 
@@ -318,4 +332,5 @@ def test_auth_1_api_register_returns_a_token(client, subscriber):
 
 def test_auth_5_api_already_registered(client, registered):
     response = client.post("/api/auth/register/start", {"msisdn": registered.login}, content_type="application/json")
-    assert response.status_code == 409 and response.json()["code"] == "already_registered"
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_registered"
