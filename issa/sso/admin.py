@@ -13,7 +13,7 @@ from .models import Consent
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConsentAdmin(admin.ModelAdmin):
     list_display = ("user", "application", "scopes", "granted_at", "last_used_at")
     list_filter = ("application",)
     search_fields = ("user__login",)

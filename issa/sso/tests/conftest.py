@@ -53,8 +53,8 @@ class Flow:
     challenge: str
     scope: str
 
-    def query(self, **override: str) -> str:
-        params = {
+    def query(self, **override: str | None) -> str:
+        params: dict[str, str | None] = {
             "response_type": "code",
             "client_id": PARTNER_ID,
             "redirect_uri": REDIRECT_URI,

@@ -344,7 +344,7 @@ def test_auth_14_another_users_consent_cannot_be_revoked(client: Client, partner
     signed_in(client, subscriber_user)
     consent = Consent.objects.get(user=subscriber_user)
     rows = issued_rows()
-    other = UserFactory(subscriber=subscriber_with_balance())
+    other: Any = UserFactory(subscriber=subscriber_with_balance())
     intruder = Client()
     intruder.force_login(other)
 
