@@ -11,10 +11,8 @@ def access_denial(*, subscriber: Any) -> DomainError | None:
     """The access app's verdict (None = open). Staff and home users have no subscriber: open."""
     if subscriber is None:
         return None
-    try:
-        from issa.access.selectors import access_denial as verdict
-    except ImportError:  # the access app is built in parallel; until it lands ISSA is open
-        return None
+    from issa.access.selectors import access_denial as verdict  # lazy: access imports identity
+
     return verdict(subscriber=subscriber)
 
 

@@ -15,7 +15,7 @@ from issa.notifications.models import SmsMessage
 from issa.testing.factories import SubscriberFactory
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-PASSWORD = "Abc12345"
+PASSWORD = "Kx7mQ2vz"
 
 
 @pytest.fixture(autouse=True)
