@@ -90,7 +90,7 @@ def _form_step(
     return TemplateResponse(request, "admin/access/action_form.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows change only through services: no add, no delete, no edit in place."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -167,13 +167,12 @@ class AccessBlockAdmin(ReadOnlyAdmin):
         )
 
 
-class AccessBlockInline(admin.TabularInline):  # type: ignore[type-arg]
+class AccessBlockInline(admin.TabularInline):
     model = AccessBlock
     fk_name = "subscriber"
     extra = 0
     can_delete = False
-    fields = ["reason", "set_at", "set_by_label", "note", "lifted_at", "lifted_by_label", "lift_note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("reason", "set_at", "set_by_label", "note", "lifted_at", "lifted_by_label", "lift_note")
     ordering = ["-set_at"]
     verbose_name_plural = _("ISSA access history")
 
@@ -181,13 +180,20 @@ class AccessBlockInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class CorporateRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+class CorporateRoleInline(admin.TabularInline):
     model = CorporateRole
     fk_name = "subscriber"
     extra = 0
     can_delete = False
-    fields = ["role", "rights", "application", "granted_at", "granted_by_label", "revoked_at", "revoke_note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "role",
+        "rights",
+        "application",
+        "granted_at",
+        "granted_by_label",
+        "revoked_at",
+        "revoke_note",
+    )
     verbose_name_plural = _("corporate roles")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -203,10 +209,10 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
     search_fields = ["msisdn", "user_name", "account__number", "account__client__name"]
     inlines = [AccessBlockInline, CorporateRoleInline]
     actions = ["restrict_offence", "report_lost_sim", "lift_all", "assign_role"]
-    fields = ["msisdn", "account", "plan", "user_name", "status", "device", "activated_on"]
+    fields = ("msisdn", "account", "plan", "user_name", "status", "device", "activated_on")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields)
+        return [str(name) for name in self.fields or ()]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         active = AccessBlock.objects.filter(subscriber=OuterRef("pk"), lifted_at__isnull=True)
@@ -269,9 +275,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
             for block in blocks:
                 services.access_block_lift(block=block, note=data["note"], actor=_actor(request), now=now)
 
-        return _form_step(
-            self, request, queryset, title=_("Open ISSA access"), form_class=ReasonForm, apply=apply
-        )
+        return _form_step(self, request, queryset, title=_("Open ISSA access"), form_class=ReasonForm, apply=apply)
 
     @admin.action(description=_("Make administrator or supervisor of the client"), permissions=["change"])
     def assign_role(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
@@ -323,11 +327,11 @@ class ClientAccessAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "unp"]
     list_filter = ["kind"]
     search_fields = ["name", "unp", "accounts__number"]
-    fields = ["kind", "name", "unp", "email", "address"]
+    fields = ("kind", "name", "unp", "email", "address")
     actions = ["close_by_application", "open_by_application"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.fields)
+        return [str(name) for name in self.fields or ()]
 
     @admin.action(description=_("Close ISSA access of all numbers: client's application"), permissions=["change"])
     def close_by_application(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:

@@ -1,9 +1,9 @@
 """/api/access: the state of my ISSA access, closing it, and the corporate list of the client's
 numbers with opening and closing (AUTH-10, AUTH-11).
 
-The router sets no authentication of its own: it inherits the API's (the identity app's bearer
-tokens, which also ask ``access_denial`` on every request). When no API authentication ran, the
-portal's session is accepted with Django's CSRF check, as ninja's ``django_auth`` does.
+Authentication: the identity app's bearer token (which asks ``access_denial`` on every request)
+or the portal's session with its CSRF check (ninja's ``django_auth``; AccessGuardMiddleware ends a
+session whose access was closed).
 """
 
 from __future__ import annotations
@@ -14,28 +14,25 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from ninja.utils import check_csrf
+from ninja.security import django_auth
 
 from issa.core import clock
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.phone import parse_msisdn
 from issa.identity.actor import Actor
+from issa.identity.api import bearer
 
 from . import selectors, services
 from .models import CorporateRole
 
-router = Router(tags=["access"])
+router = Router(tags=["access"], auth=[bearer, django_auth])
 
 
 def _user(request: HttpRequest) -> Any:
+    """The user behind the request's authentication: a bearer token's user or the session's."""
     auth = getattr(request, "auth", None)
     user = auth if getattr(auth, "is_authenticated", False) else getattr(auth, "user", None)
     if user is not None and user.is_authenticated:
-        return user
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
-            raise DomainError("csrf_failed", _("The form has expired. Reload the page."), kind=ErrorKind.FORBIDDEN)
         return user
     raise DomainError("not_authenticated", _("Please sign in."), kind=ErrorKind.UNAUTHORIZED)
 

@@ -102,7 +102,7 @@ class PukAttempt(models.Model):
 
 
 class CorporateRole(models.Model):
-    """"Администратор ЛК" (legal entities only) or "Супервайзер ЛК": a subscriber of a client who
+    """ "Администратор ЛК" (legal entities only) or "Супервайзер ЛК": a subscriber of a client who
     manages the client's other numbers. Assigned by staff on the client's written application."""
 
     class Role(models.TextChoices):

@@ -68,9 +68,9 @@ def main_reason(reasons: list[str] | set[str]) -> str | None:
 def active_reasons(*, subscriber_id: int) -> set[str]:
     """One indexed query: the reasons of the number's active blocks."""
     return set(
-        AccessBlock.objects.filter(subscriber_id=subscriber_id, lifted_at__isnull=True).values_list(
-            "reason", flat=True
-        )
+        AccessBlock.objects.filter(subscriber_id=subscriber_id, lifted_at__isnull=True)
+        .order_by()  # no sort: a set of at most five reasons
+        .values_list("reason", flat=True)
     )
 
 

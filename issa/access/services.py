@@ -40,9 +40,7 @@ SMS_KIND = "access"
 
 def _lock(subscriber: Subscriber) -> Subscriber:
     """Serialise changes of one number's access (no-op on SQLite, which locks the database)."""
-    return (
-        Subscriber.objects.select_for_update(of=("self",)).select_related("account__client").get(pk=subscriber.pk)
-    )
+    return Subscriber.objects.select_for_update(of=("self",)).select_related("account__client").get(pk=subscriber.pk)
 
 
 def _require_note(note: str) -> str:
@@ -272,9 +270,12 @@ def _check_corporate(*, role: CorporateRole, subscriber: Subscriber) -> None:
             kind=ErrorKind.FORBIDDEN,
             ussd=rules.get("USSD_ACCESS"),
         )
-    if role.role == CorporateRole.Role.SUPERVISOR and CorporateRole.objects.filter(
-        subscriber=subscriber, role=CorporateRole.Role.ADMINISTRATOR, revoked_at__isnull=True
-    ).exists():
+    if (
+        role.role == CorporateRole.Role.SUPERVISOR
+        and CorporateRole.objects.filter(
+            subscriber=subscriber, role=CorporateRole.Role.ADMINISTRATOR, revoked_at__isnull=True
+        ).exists()
+    ):
         raise DomainError(
             "administrator_number",
             _("A supervisor cannot manage the access of an administrator."),

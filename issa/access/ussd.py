@@ -17,6 +17,7 @@ from issa.core.errors import DomainError
 from issa.subscribers.selectors import subscriber_for_msisdn
 from issa.ussd.registry import Menu, Reply, UssdContext, ussd_menu
 
+from .models import AccessBlock
 from .selectors import access_state
 from .services import access_close_by_subscriber, access_open_by_subscriber
 
@@ -58,6 +59,8 @@ class AccessMenu(Menu):
             state = access_state(subscriber=subscriber)
             if state.open:
                 return Reply(text=_("Access is already open."))
+            if AccessBlock.Reason.SUBSCRIBER not in state.reasons and state.denial is not None:
+                return Reply(text=state.denial.text())  # not the subscriber's to lift: no PUK1 asked
             return Reply(text=_("Enter the PUK1 code of your SIM card:"), end=False, next_step="puk")
         return Reply(text=_("Unknown request. Check the number and dial again."))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -39,7 +39,15 @@ def staff_actor(staff: User) -> Actor:
 
 @pytest.fixture
 def subscriber(db: Any) -> Subscriber:
-    return SubscriberFactory()
+    return make_subscriber()
+
+
+def make_subscriber(**kwargs: Any) -> Subscriber:
+    return cast(Subscriber, SubscriberFactory(**kwargs))
+
+
+def make_user(subscriber: Subscriber) -> User:
+    return cast(User, UserFactory(subscriber=subscriber))
 
 
 @dataclass
@@ -58,9 +66,9 @@ class Corp:
 
 @pytest.fixture
 def corp(db: Any, staff_actor: Actor) -> Corp:
-    client = ClientFactory(kind=Client.Kind.LEGAL, name='ООО "Ромашка"', unp="190000001")
+    client = cast(Client, ClientFactory(kind=Client.Kind.LEGAL, name='ООО "Ромашка"', unp="190000001"))
     account = AccountFactory(client=client)
-    admin, supervisor, worker, worker2 = (SubscriberFactory(account=account) for _ in range(4))
+    admin, supervisor, worker, worker2 = (make_subscriber(account=account) for _ in range(4))
     worker.user_name = "Петров Пётр"
     worker.save(update_fields=["user_name"])
     admin_role = corporate_role_assign(
@@ -77,16 +85,16 @@ def corp(db: Any, staff_actor: Actor) -> Corp:
         worker2=worker2,
         admin_role=admin_role,
         supervisor_role=supervisor_role,
-        admin_user=UserFactory(subscriber=admin),
-        supervisor_user=UserFactory(subscriber=supervisor),
-        worker_user=UserFactory(subscriber=worker),
+        admin_user=make_user(admin),
+        supervisor_user=make_user(supervisor),
+        worker_user=make_user(worker),
     )
 
 
 @pytest.fixture
 def other_number(db: Any) -> Subscriber:
     """A number of another legal entity."""
-    return SubscriberFactory(account=AccountFactory(client=ClientFactory(kind=Client.Kind.LEGAL)))
+    return make_subscriber(account=AccountFactory(client=ClientFactory(kind=Client.Kind.LEGAL)))
 
 
 @dataclass

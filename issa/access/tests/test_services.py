@@ -15,9 +15,9 @@ from issa.core.errors import DomainError
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent
 from issa.notifications.models import SmsMessage
-from issa.testing.factories import ClientFactory, SubscriberFactory
+from issa.testing.factories import ClientFactory
 
-from .conftest import PUK1, snapshot
+from .conftest import PUK1, make_subscriber, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,9 @@ def test_auth_10_wrong_puk1_keeps_access_closed_and_is_counted(subscriber, now):
     before = snapshot()
 
     with pytest.raises(DomainError) as error:
-        services.access_open_by_subscriber(subscriber=subscriber, puk1="00000000", actor=ussd_actor(subscriber), now=now)
+        services.access_open_by_subscriber(
+            subscriber=subscriber, puk1="00000000", actor=ussd_actor(subscriber), now=now
+        )
 
     assert error.value.code == "wrong_puk"
     assert error.value.params["left"] == 2
@@ -165,9 +167,7 @@ def test_auth_11_application_closes_every_number_of_the_legal_entity(corp, staff
 def test_auth_11_application_of_a_person_is_refused(subscriber, staff_actor, now):
     before = snapshot()
     with pytest.raises(DomainError) as error:
-        services.access_close_for_client(
-            client=subscriber.account.client, note="Заявление", actor=staff_actor, now=now
-        )
+        services.access_close_for_client(client=subscriber.account.client, note="Заявление", actor=staff_actor, now=now)
     assert error.value.code == "not_legal_entity"
     assert snapshot() == before
 
@@ -232,7 +232,7 @@ def test_auth_11_administrator_closes_and_opens_a_number_of_the_client(corp, now
     event = AuditEvent.objects.filter(action="access.closed").latest("id")
     assert (event.actor, event.client, event.subscriber) == (corp.admin_user, corp.client, corp.worker)
     assert SmsMessage.objects.filter(msisdn=corp.worker.msisdn).count() == 1
-    listed = {s.msisdn: s.access_closed for s in corporate_numbers(role=corp.admin_role)}
+    listed = {s.msisdn: s.access_closed for s in corporate_numbers(role=corp.admin_role)}  # type: ignore[attr-defined]
     assert listed[corp.worker.msisdn] is True
     assert listed[corp.worker2.msisdn] is False
 
@@ -385,7 +385,7 @@ def test_auth_12_restricting_twice_and_lifting_twice_are_refused(subscriber, sta
 
 
 def test_auth_12_closed_contract_cannot_be_restricted(staff_actor, now):
-    closed = SubscriberFactory(status="closed", account__client=ClientFactory())
+    closed = make_subscriber(status="closed", account__client=ClientFactory())
     before = snapshot()
     with pytest.raises(DomainError) as error:
         services.access_restrict_by_operator(subscriber=closed, note="x", actor=staff_actor, now=now)

@@ -5,11 +5,12 @@ number is "not found" (404), the same as a number that does not exist."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +73,9 @@ def set_access(request: HttpRequest, msisdn: str) -> HttpResponse:
         if exc.http_status == 404:
             raise
         error = exc
-    done = (
-        _("Access of %(number)s is open.") if action == "open" else _("Access of %(number)s is closed.")
-    ) % {"number": subscriber}
+    done = (_("Access of %(number)s is open.") if action == "open" else _("Access of %(number)s is closed.")) % {
+        "number": subscriber
+    }
     if getattr(request, "htmx", False):
         row = selectors.corporate_numbers(role=role).get(pk=subscriber.pk)
         context = {
@@ -88,11 +89,10 @@ def set_access(request: HttpRequest, msisdn: str) -> HttpResponse:
         messages.error(request, error.text())
     else:
         messages.success(request, done)
-    back = reverse("portal:corporate")
-    query = request.POST.get("back", "")
-    if query.startswith("?") and "\n" not in query and "//" not in query:
-        back += query
-    return HttpResponseRedirect(back)
+    # Back to the same search: only the list's own parameters are carried over.
+    kept = QueryDict(request.POST.get("back", "").lstrip("?")[:512]).dict()
+    query = urlencode({k: v for k, v in kept.items() if k in ("q", "status", "access", "page") and v})
+    return HttpResponseRedirect(reverse("portal:corporate") + (f"?{query}" if query else ""))
 
 
 register(
