@@ -249,3 +249,28 @@ def additional_info(*, subscriber: Subscriber, now: datetime, ip: str | None) ->
         payment_form=str(PAYMENT_FORMS.get(account.client.kind, "")),
         ip=ip,
     )
+
+
+USSD_SCREEN = 182  # characters of one USSD screen (GSM 03.38, 7-bit)
+
+
+def balance_screen(*, subscriber: Subscriber, now: datetime, limit: int = USSD_SCREEN) -> str:
+    """*100#: «Баланс: 12,34 руб.» and, when the plan or services include any, «Осталось: 350 мин,
+    80 SMS, 4096 МБ» (summed by kind over the plan and packages), cut to one USSD screen."""
+    from django.utils.translation import gettext as gettext_now
+
+    text = gettext_now("Balance: %(amount)s") % {
+        "amount": format_byn(account_balance(account_id=subscriber.account_id))
+    }
+    totals: dict[str, list[int]] = {}
+    for line in remaining_allowances(subscriber=subscriber, now=now):
+        totals.setdefault(line.kind, [0, 0])
+        totals[line.kind][0] += line.remaining
+    labels = {Kind.VOICE: gettext_now("min"), Kind.SMS: "SMS", Kind.MMS: "MMS", Kind.DATA: gettext_now("MB")}
+    items = [f"{totals[kind][0]} {labels[kind]}" for kind in labels if kind in totals]
+    while items:
+        candidate = text + "\n" + gettext_now("Left: %(items)s") % {"items": ", ".join(items)}
+        if len(candidate) <= limit:
+            return candidate
+        items.pop()
+    return text[:limit]

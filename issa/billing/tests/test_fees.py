@@ -220,3 +220,24 @@ def test_bss_3_fees_drive_a_prepaid_balance_to_zero_and_the_guard_blocks(django_
 def test_bss_3_daily_share_adds_up_to_the_exact_pro_rata_amount():
     total = sum(fees._daily_share(Decimal("24.00"), Decimal("0.5"), 31, n) for n in range(1, 16))
     assert total == 581
+
+
+@pytest.mark.django_db
+def test_bss_4_fees_and_pause_credits_are_new_entries_and_the_balance_is_their_sum():
+    from issa.billing.selectors import account_balance
+
+    daily = plan("daily-l", TariffPlan.FeePeriod.DAILY, "0.4833")
+    subscriber = subscriber_with_balance(5000, plan=daily, now=at(date(2026, 10, 1)))
+    monthly = service("pkg-l", ServiceTerms.FeePeriod.MONTHLY, "3.10")
+    pause = service("pause-l", ServiceTerms.FeePeriod.NONE, "0", kind=Service.Kind.PAUSE)
+    connect(subscriber, monthly, at(date(2026, 11, 1)))
+    connect(subscriber, pause, at(date(2026, 11, 10), 14), at(date(2026, 11, 20), 11))
+    run_month(2026, 11)
+    entries = list(LedgerEntry.objects.filter(account=subscriber.account).values_list("amount", "booked_at"))
+    assert account_balance(account_id=subscriber.account_id) == sum(amount for amount, _ in entries)
+    # the monthly package was charged once and returned day by day: 10 paused days of 30
+    assert fees_of(subscriber, (2026, 11), details__service=monthly.pk) == -310 + 103
+    assert LedgerEntry.objects.filter(details__pause_credit=True, amount__gt=0).count() == 10
+    # nothing was ever rewritten: every entry was booked by the run of its own day (or the day after)
+    for entry in LedgerEntry.objects.filter(kind="subscription_fee"):
+        assert timedelta(0) < entry.booked_at - entry.effective_at <= timedelta(days=1, minutes=5)
