@@ -1,0 +1,85 @@
+"""``manage.py demo_load``: a believable operator, the same on every run, and idempotent."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.core.management import call_command
+from django.db.models import Sum
+
+from issa.billing.models import LedgerEntry
+from issa.catalog.models import (
+    Allowance,
+    NumberCategory,
+    PlanTerms,
+    Service,
+    ServiceTerms,
+    TariffPlan,
+    UsagePrice,
+)
+from issa.customers.models import Account, Client
+from issa.demo import loaders
+from issa.demo.loaders import subscribers as subscribers_loader
+from issa.identity.models import User
+from issa.subscribers.models import PlanPeriod, Product, Sim, Subscriber
+
+MINE = ["--only", "catalogue", "--only", "subscribers", "--only", "users"]
+COUNTED = [TariffPlan, PlanTerms, UsagePrice, Allowance, Service, ServiceTerms, NumberCategory, Client, Account,
+           Subscriber, Sim, PlanPeriod, Product, LedgerEntry, User]  # fmt: skip
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo_load", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_registry_runs_every_loader_module_in_order() -> None:
+    modules = loaders.discover()
+    names = [loaders.loader_name(m) for m in modules]
+    assert names[:3] == ["catalogue", "subscribers", "users"]
+    assert [m.ORDER for m in modules] == sorted(m.ORDER for m in modules)
+    assert all(not name.startswith("_") for name in names)
+
+
+@pytest.mark.django_db
+def test_whole_demo_load_is_idempotent_counts_equal_after_two_runs() -> None:
+    first_output = run()
+    first = counts()
+    balance = LedgerEntry.objects.aggregate(total=Sum("amount"))["total"]
+    second_output = run()
+    assert counts() == first
+    assert LedgerEntry.objects.aggregate(total=Sum("amount"))["total"] == balance
+    assert "password admin12345" in first_output
+    assert "admin12345" not in second_output  # the superuser's password is printed once
+    assert "Demo operator loaded in" in second_output
+
+
+@pytest.mark.django_db
+def test_admin_password_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ISSA_ADMIN_PASSWORD", "From-env-2026")
+    run("--only", "catalogue", "--only", "subscribers", "--only", "users")
+    assert check_password("From-env-2026", User.objects.get(login="admin").password)
+
+
+def test_population_is_the_same_on_every_run() -> None:
+    today = date(2026, 3, 10)
+    first = subscribers_loader._Generator(today).population()
+    second = subscribers_loader._Generator(today).population()
+    assert first == second
+    numbers = [s.msisdn for a in first for s in a.subscribers]
+    assert len(numbers) == len(set(numbers)) == subscribers_loader.TARGET_SUBSCRIBERS
+
+
+@pytest.mark.django_db
+def test_unknown_loader_name_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        run("--only", "nonsense")
+    assert TariffPlan.objects.count() == 0
