@@ -101,3 +101,93 @@ def test_a_task_enqueued_without_a_worker_runs_after_restart_when_the_worker_sta
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait(timeout=10)
         log.close()
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_issa_run_serves_the_portal_and_runs_the_worker_until_sigterm_stops_both(
+    tmp_path: Path, worker_env: dict[str, str]
+):
+    """What ``make demo`` ends with: web server and worker from one command, stopped together."""
+    import json
+    import urllib.request
+
+    db = tmp_path / "worker.sqlite3"
+    marker = tmp_path / "ran-under-issa-run"
+    manage(worker_env, "migrate", "--no-input", "-v", "0")
+    manage(worker_env, "createcachetable")
+    manage(worker_env, "demo_load")
+    addr = f"127.0.0.1:{free_port()}"
+    log = (tmp_path / "issa_run.log").open("w")
+    run = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "issa_run", "--addr", addr],
+        cwd=BASE_DIR,
+        env=worker_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        health: dict = {}
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while time.monotonic() < deadline and run.poll() is None and not health:
+            try:
+                with urllib.request.urlopen(f"http://{addr}/healthz", timeout=5) as response:
+                    health = json.load(response)
+            except OSError:
+                time.sleep(0.5)
+        assert health.get("status") == "ok", (tmp_path / "issa_run.log").read_text()
+
+        with urllib.request.urlopen(f"http://{addr}/", timeout=10) as response:
+            assert response.status == 200
+        request = urllib.request.Request(
+            f"http://{addr}/ussd/gateway",
+            data=json.dumps({"session_id": "issa-run-1", "msisdn": "375291000001", "text": "*100#"}).encode(),
+            headers={"Content-Type": "application/json", "X-Ussd-Token": "dev-ussd-token"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            reply = json.load(response)
+        assert reply["end"] is True
+        assert reply["text"].startswith("Баланс")
+
+        # the worker started by issa_run takes a task enqueued by another process
+        manage(
+            worker_env,
+            "shell",
+            "-c",
+            f"from issa.core.queue import enqueue_immediately; enqueue_immediately('os.mkdir', {str(marker)!r})",
+        )
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while time.monotonic() < deadline and not marker.exists():
+            time.sleep(0.5)
+        assert marker.is_dir(), (tmp_path / "issa_run.log").read_text()
+        assert query(db, "SELECT success FROM django_q_task WHERE func = 'os.mkdir'") == [(1,)]
+
+        # SIGTERM (a service manager's stop) ends issa_run, the web server and the worker
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while group_alive(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not group_alive(run.pid)
+    finally:
+        if group_alive(run.pid):
+            os.killpg(run.pid, signal.SIGKILL)
+        if run.poll() is None:
+            run.wait(timeout=10)
+        log.close()
