@@ -94,12 +94,12 @@ def test_footer_links_the_phone_only_when_it_is_on(client: Client, settings: Any
 
 
 def test_picker_offers_subscribers_ordered_by_number(client: Client) -> None:
-    late = SubscriberFactory(msisdn="375297000002")
-    early = SubscriberFactory(msisdn="375297000001")
+    SubscriberFactory(msisdn="375297000002")
+    SubscriberFactory(msisdn="375297000001")
     response = client.get(reverse("phone:phone"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.index(early.msisdn) < html.index(late.msisdn)
+    assert html.index('value="375297000001"') < html.index('value="375297000002"')
     assert "+375 29 700-00-01" in html
     assert "Виртуальный телефон" in html  # Russian by default
 

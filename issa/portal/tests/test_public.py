@@ -137,6 +137,14 @@ def test_403_page_renders() -> None:
     assert "Доступ запрещён" in html
 
 
+def test_csrf_failure_page_is_translated() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 403
+    assert "Страница устарела" in response.content.decode()
+    assert "django_language" not in response.cookies  # nothing changed
+
+
 def test_500_page_needs_no_request_context() -> None:
     with translation.override("ru"):
         html = render_to_string("500.html")
