@@ -33,7 +33,7 @@ def rename(client: Client, name: str) -> None:
 
 @pytest.mark.django_db
 def test_auth_13_event_says_who_what_when_where_and_for_whom() -> None:
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     event = audit_record(actor=ACTOR, action="sim.reveal", now=NOW, subscriber=subscriber, obj=subscriber.sim)
     event.refresh_from_db()
     assert (event.at, event.action, event.channel, event.ip, event.user_agent) == (
@@ -47,7 +47,7 @@ def test_auth_13_event_says_who_what_when_where_and_for_whom() -> None:
 
 @pytest.mark.django_db
 def test_auth_13_committed_change_has_its_event() -> None:
-    client = SubscriberFactory().account.client
+    client = SubscriberFactory.create().account.client
     rename(client, "Новое имя")
     assert Client.objects.get(pk=client.pk).name == "Новое имя"
     assert AuditEvent.objects.filter(action="client.rename", client=client).count() == 1
@@ -55,7 +55,7 @@ def test_auth_13_committed_change_has_its_event() -> None:
 
 @pytest.mark.django_db
 def test_auth_13_rolled_back_change_leaves_no_event() -> None:
-    client = SubscriberFactory().account.client
+    client = SubscriberFactory.create().account.client
     before = client.name
 
     def rename_then_fail() -> None:
@@ -70,7 +70,7 @@ def test_auth_13_rolled_back_change_leaves_no_event() -> None:
 
 
 @pytest.fixture
-def event(db):  # type: ignore[no-untyped-def]
+def event(db):
     return audit_record(actor=ACTOR, action="login", now=NOW)
 
 
