@@ -32,7 +32,7 @@ def test_ledger_lists_amounts_in_byn_with_bounded_queries(
     staff: HttpClient, django_assert_max_num_queries: Any
 ) -> None:
     for i in range(25):
-        book(AccountFactory(), 1000 * (i + 1) + 5, f"card:{i}")
+        book(AccountFactory.create(), 1000 * (i + 1) + 5, f"card:{i}")
     with django_assert_max_num_queries(10):
         response = staff.get("/staff/billing/ledgerentry/")
     page = response.content.decode()
@@ -42,7 +42,7 @@ def test_ledger_lists_amounts_in_byn_with_bounded_queries(
 
 
 def test_ledger_search_by_account_number_or_idempotency_key(staff: HttpClient) -> None:
-    mine, other = AccountFactory(number="310000123"), AccountFactory(number="310000124")
+    mine, other = AccountFactory.create(number="310000123"), AccountFactory.create(number="310000124")
     book(mine, 111, "card:tx-abc")
     book(other, 222, "express:98765")
     page = staff.get("/staff/billing/ledgerentry/", {"q": "310000123"}).content.decode()
@@ -54,7 +54,7 @@ def test_ledger_search_by_account_number_or_idempotency_key(staff: HttpClient) -
 
 
 def test_bss_4_back_office_cannot_add_change_or_delete_an_entry(staff: HttpClient) -> None:
-    entry = book(AccountFactory(), 500, "k:1")
+    entry = book(AccountFactory.create(), 500, "k:1")
     assert staff.get("/staff/billing/ledgerentry/add/").status_code == 403
     page = staff.get(f"/staff/billing/ledgerentry/{entry.pk}/change/")
     assert page.status_code == 200  # view-only page

@@ -22,7 +22,7 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def post(account, amount: int, key: str, **kwargs):  # type: ignore[no-untyped-def]
+def post(account, amount: int, key: str, **kwargs):
     return ledger_post(
         account=account, amount=amount, kind=LedgerEntry.Kind.PAYMENT, reason="test", idempotency_key=key, now=NOW,
         **kwargs,
@@ -30,8 +30,8 @@ def post(account, amount: int, key: str, **kwargs):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def entry(db):  # type: ignore[no-untyped-def]
-    account = AccountFactory()
+def entry(db):
+    account = AccountFactory.create()
     created, _ = post(account, 500, "t:1")
     return created
 
@@ -70,7 +70,7 @@ def test_bss_4_database_refuses_raw_delete_on_postgresql(entry: LedgerEntry) -> 
 
 @pytest.mark.django_db
 def test_bss_4_balance_is_the_sum_of_entries() -> None:
-    account, other = AccountFactory(), AccountFactory()
+    account, other = AccountFactory.create(), AccountFactory.create()
     post(account, 1000, "a:1", effective_at=NOW - timedelta(days=40))
     post(account, -337, "a:2", effective_at=NOW - timedelta(days=10))
     post(account, 2500, "a:3")
@@ -83,7 +83,7 @@ def test_bss_4_balance_is_the_sum_of_entries() -> None:
 
 @pytest.mark.django_db
 def test_bss_4_idempotency_key_refuses_a_second_entry_and_returns_the_first() -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     first, created = post(account, 700, "pay:42")
     again, created_again = post(account, 700, "pay:42")
     assert created is True
@@ -95,30 +95,30 @@ def test_bss_4_idempotency_key_refuses_a_second_entry_and_returns_the_first() ->
 
 @pytest.mark.django_db
 def test_bss_4_key_reused_with_other_terms_is_refused_and_nothing_changes() -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     post(account, 700, "pay:42")
     with pytest.raises(DomainError) as error:
         post(account, 701, "pay:42")
     assert error.value.code == "ledger_key_reused"
     with pytest.raises(DomainError):
-        post(AccountFactory(), 700, "pay:42")
+        post(AccountFactory.create(), 700, "pay:42")
     assert LedgerEntry.objects.count() == 1
     assert account_balance(account_id=account.pk) == 700
 
 
 @pytest.mark.django_db
 def test_bss_4_zero_and_inexact_amounts_are_refused() -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     with pytest.raises(DomainError):
         post(account, 0, "z:1")
     with pytest.raises(TypeError):
-        post(account, 1.5, "z:2")
+        post(account, 1.5, "z:2")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         post(account, True, "z:3")
     assert LedgerEntry.objects.count() == 0
 
 
-def _in_threads(count: int, work) -> list:  # type: ignore[no-untyped-def]
+def _in_threads(count: int, work) -> list:
     """Run ``work(i)`` in ``count`` threads released together; each closes its own connection."""
     barrier = threading.Barrier(count)
     results: list = [None] * count
@@ -145,7 +145,7 @@ def _in_threads(count: int, work) -> list:  # type: ignore[no-untyped-def]
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_bss_4_twenty_concurrent_posts_with_one_key_book_one_entry() -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     results = _in_threads(20, lambda i: post(account, 300, "topup:same"))
     assert len({entry.pk for entry, _ in results}) == 1
     assert sum(1 for _, created in results if created) == 1
@@ -156,7 +156,7 @@ def test_bss_4_twenty_concurrent_posts_with_one_key_book_one_entry() -> None:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_bss_4_twenty_concurrent_posts_with_different_keys_sum_exactly() -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     results = _in_threads(20, lambda i: post(account, 100 + i, f"topup:{i}"))
     assert all(created for _, created in results)
     assert LedgerEntry.objects.filter(account=account).count() == 20

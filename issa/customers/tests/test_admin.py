@@ -41,7 +41,7 @@ def test_staff_log_in_at_staff(client: HttpClient) -> None:
 
 
 def test_a_subscriber_cannot_enter_the_back_office(client: HttpClient) -> None:
-    user = UserFactory(subscriber=SubscriberFactory(), password="demo1234")
+    user = UserFactory.create(subscriber=SubscriberFactory.create(), password="demo1234")
     response = client.post("/staff/login/?next=/staff/", {"username": user.login, "password": "demo1234"})
     assert response.status_code == 200  # the login form again, with its error
     client.force_login(user)
@@ -51,7 +51,7 @@ def test_a_subscriber_cannot_enter_the_back_office(client: HttpClient) -> None:
 def test_client_pages_load_with_a_bounded_number_of_queries(
     staff: HttpClient, django_assert_max_num_queries: Any
 ) -> None:
-    subscribers = [SubscriberFactory() for _ in range(25)]
+    subscribers = [SubscriberFactory.create() for _ in range(25)]
     for i, subscriber in enumerate(subscribers):
         book(subscriber.account, 100 + i, f"k:{i}")
     with django_assert_max_num_queries(10):
@@ -68,10 +68,10 @@ def test_client_pages_load_with_a_bounded_number_of_queries(
 def test_account_page_shows_the_balance_as_the_sum_of_entries(
     staff: HttpClient, django_assert_max_num_queries: Any
 ) -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     book(account, 1000, "a:1")
     book(account, -250, "a:2")
-    book(AccountFactory(), 99999, "other")
+    book(AccountFactory.create(), 99999, "other")
     with django_assert_max_num_queries(12):
         response = staff.get(f"/staff/customers/account/{account.pk}/change/")
     page = response.content.decode()
@@ -86,9 +86,9 @@ def test_account_page_shows_the_balance_as_the_sum_of_entries(
 
 @pytest.mark.parametrize("term", ["ООО «Ромашка»", "Ромашка", "191234563", "555000111"])
 def test_client_search_by_name_unp_or_account_number(staff: HttpClient, term: str) -> None:
-    legal = ClientFactory(kind=Client.Kind.LEGAL, name="ООО «Ромашка»", unp="191234563")
-    AccountFactory(client=legal, number="555000111")
-    ClientFactory(name="Другой клиент")
+    legal = ClientFactory.create(kind=Client.Kind.LEGAL, name="ООО «Ромашка»", unp="191234563")
+    AccountFactory.create(client=legal, number="555000111")
+    ClientFactory.create(name="Другой клиент")
     response = staff.get("/staff/customers/client/", {"q": term})
     page = response.content.decode()
     assert "ООО «Ромашка»" in page
@@ -96,7 +96,7 @@ def test_client_search_by_name_unp_or_account_number(staff: HttpClient, term: st
 
 
 def test_staff_edit_of_contact_data_is_audited(staff: HttpClient) -> None:
-    account = AccountFactory()
+    account = AccountFactory.create()
     client = account.client
     data = {
         "name": client.name, "unp": "", "email": "new@example.by", "address": "г. Минск, ул. Сурганова, д. 1",
@@ -108,12 +108,13 @@ def test_staff_edit_of_contact_data_is_audited(staff: HttpClient) -> None:
     client.refresh_from_db()
     assert client.email == "new@example.by"
     event = AuditEvent.objects.get(action="client.update")
-    assert (event.channel, event.client_id, event.actor.login) == ("admin", client.pk, "staffer")
+    assert (event.channel, event.client_id) == ("admin", client.pk)
+    assert event.actor_id == User.objects.get(login="staffer").pk
     assert event.details == {"fields": ["address", "email"]}
 
 
 def test_accounts_cannot_be_added_changed_or_deleted_here(staff: HttpClient) -> None:
-    account = AccountFactory(credit_limit=0)
+    account = AccountFactory.create(credit_limit=0)
     assert staff.get("/staff/customers/account/add/").status_code == 403
     assert staff.get("/staff/customers/client/add/").status_code == 403
     response = staff.post(f"/staff/customers/account/{account.pk}/change/", {"credit_limit": "999999"})

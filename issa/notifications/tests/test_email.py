@@ -64,7 +64,9 @@ def test_bill_with_pdf_attachment_arrives_over_smtp(smtp: Inbox, django_capture_
     assert envelope.rcpt_tos == ["client@example.by"]
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
     assert message["Subject"] == "Счёт за февраль 2026"
-    assert message.get_body(("plain",)).get_content().strip() == "Счёт во вложении."
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert body.get_content().strip() == "Счёт во вложении."
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "bill-2026-02.pdf"
     assert attachment.get_content_type() == "application/pdf"

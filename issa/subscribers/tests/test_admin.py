@@ -31,17 +31,17 @@ def listed(staff: HttpClient, **params: str) -> str:
     "typed", ["+375 29 100-00-01", "375291000001", "80291000001", "8 029 100 00 01", "291000001", "100-00-01"]
 )
 def test_search_finds_a_number_however_it_is_typed(staff: HttpClient, typed: str) -> None:
-    SubscriberFactory(msisdn="375291000001")
-    SubscriberFactory(msisdn="375291000002")
+    SubscriberFactory.create(msisdn="375291000001")
+    SubscriberFactory.create(msisdn="375291000002")
     page = listed(staff, q=typed)
     assert "+375 29 100-00-01" in page
     assert "+375 29 100-00-02" not in page
 
 
 def test_search_by_name_and_account_number(staff: HttpClient) -> None:
-    SubscriberFactory(msisdn="375291000001", user_name="Жук Дмитрий Николаевич")
-    SubscriberFactory(msisdn="375291000002", account=AccountFactory(number="310000777"))
-    SubscriberFactory(msisdn="375291000003")
+    SubscriberFactory.create(msisdn="375291000001", user_name="Жук Дмитрий Николаевич")
+    SubscriberFactory.create(msisdn="375291000002", account=AccountFactory.create(number="310000777"))
+    SubscriberFactory.create(msisdn="375291000003")
     assert "+375 29 100-00-01" in listed(staff, q="Жук")
     page = listed(staff, q="310000777")
     assert "+375 29 100-00-02" in page
@@ -49,10 +49,10 @@ def test_search_by_name_and_account_number(staff: HttpClient) -> None:
 
 
 def test_filters_by_status_plan_and_device(staff: HttpClient) -> None:
-    video = TariffPlanFactory(code="video", name="Видеонаблюдение")
-    SubscriberFactory(msisdn="375291000001", status=Subscriber.Status.PAUSED)
-    SubscriberFactory(msisdn="375291000002", plan=video, device=Subscriber.Device.DEVICE)
-    SubscriberFactory(msisdn="375291000003")
+    video = TariffPlanFactory.create(code="video", name="Видеонаблюдение")
+    SubscriberFactory.create(msisdn="375291000001", status=Subscriber.Status.PAUSED)
+    SubscriberFactory.create(msisdn="375291000002", plan=video, device=Subscriber.Device.DEVICE)
+    SubscriberFactory.create(msisdn="375291000003")
     paused = listed(staff, status__exact="paused")
     assert "+375 29 100-00-01" in paused
     assert "+375 29 100-00-03" not in paused
@@ -65,7 +65,7 @@ def test_filters_by_status_plan_and_device(staff: HttpClient) -> None:
 
 
 def test_info_4_sim_secrets_are_never_shown(staff: HttpClient) -> None:
-    subscriber = SubscriberFactory()  # PIN1 1234, PUK1 12345678, PIN2 5678, PUK2 87654321
+    subscriber = SubscriberFactory.create()  # PIN1 1234, PUK1 12345678, PIN2 5678, PUK2 87654321
     page = staff.get(f"/staff/subscribers/subscriber/{subscriber.pk}/change/").content.decode()
     assert subscriber.sim.iccid in page
     for secret in ("12345678", "87654321", subscriber.sim.puk1_enc[:20], subscriber.sim.pin1_enc[:20]):
@@ -73,7 +73,7 @@ def test_info_4_sim_secrets_are_never_shown(staff: HttpClient) -> None:
 
 
 def test_pages_load_with_a_bounded_number_of_queries(staff: HttpClient, django_assert_max_num_queries: Any) -> None:
-    subscribers = [SubscriberFactory() for _ in range(25)]
+    subscribers = [SubscriberFactory.create() for _ in range(25)]
     with django_assert_max_num_queries(10):
         listed(staff)
     with django_assert_max_num_queries(10):
@@ -84,7 +84,7 @@ def test_pages_load_with_a_bounded_number_of_queries(staff: HttpClient, django_a
 
 
 def test_subscribers_are_view_only(staff: HttpClient) -> None:
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     assert staff.get("/staff/subscribers/subscriber/add/").status_code == 403
     response = staff.post(f"/staff/subscribers/subscriber/{subscriber.pk}/change/", {"status": "closed"})
     assert response.status_code == 403

@@ -92,7 +92,7 @@ def test_get_is_not_allowed(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_unknown_code_gets_a_clear_russian_answer(client: Client) -> None:
-    subscriber = SubscriberFactory()
+    subscriber = SubscriberFactory.create()
     response = dial(client, "*987654#", msisdn=subscriber.msisdn)
     assert response.status_code == 200
     assert response.json() == {"text": "Неизвестный запрос. Проверьте номер и наберите снова.", "end": True}
@@ -119,10 +119,10 @@ def test_balance_of_a_number_the_operator_does_not_serve(client: Client) -> None
 @pytest.mark.django_db
 @pytest.mark.usefixtures("sum_menu")
 def test_two_step_dialogue_keeps_its_state_across_requests_of_one_session(client: Client) -> None:
-    msisdn = SubscriberFactory().msisdn
+    msisdn = SubscriberFactory.create().msisdn
     assert dial(client, "*199#", msisdn=msisdn, session="s-1").json() == {"text": "Первое число?", "end": False}
     # Another session of another subscriber in between does not disturb the first one.
-    other = SubscriberFactory().msisdn
+    other = SubscriberFactory.create().msisdn
     assert dial(client, "*199#", msisdn=other, session="s-2").json()["end"] is False
     assert dial(client, "40", msisdn=msisdn, session="s-1").json() == {"text": "Второе число?", "end": False}
     assert dial(client, "2", msisdn=msisdn, session="s-1").json() == {"text": "Сумма: 42", "end": True}
@@ -136,7 +136,7 @@ def test_two_step_dialogue_keeps_its_state_across_requests_of_one_session(client
 @pytest.mark.django_db
 @pytest.mark.usefixtures("sum_menu")
 def test_a_session_answered_from_another_number_is_refused(client: Client) -> None:
-    msisdn, intruder = SubscriberFactory().msisdn, SubscriberFactory().msisdn
+    msisdn, intruder = SubscriberFactory.create().msisdn, SubscriberFactory.create().msisdn
     dial(client, "*199#", msisdn=msisdn, session="s-1")
     assert dial(client, "40", msisdn=intruder, session="s-1").json()["text"].startswith("Неизвестный запрос")
     assert UssdSession.objects.get(session_id="s-1").step == "first"
@@ -145,7 +145,7 @@ def test_a_session_answered_from_another_number_is_refused(client: Client) -> No
 @pytest.mark.django_db
 @pytest.mark.usefixtures("sum_menu")
 def test_domain_error_in_a_menu_ends_the_dialogue_with_its_message(client: Client) -> None:
-    msisdn = SubscriberFactory().msisdn
+    msisdn = SubscriberFactory.create().msisdn
     assert dial(client, "*198#", msisdn=msisdn, session="s-3").json()["end"] is False
     reply = dial(client, "1", msisdn=msisdn, session="s-3").json()
     assert reply["end"] is True
