@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+
 from issa.catalog.models import Allowance, PlanTerms, ServiceTerms, UsagePrice
 from issa.core.clock import OPERATOR_TZ, Period, period_for_key
 from issa.subscribers.models import PlanPeriod, Product, Subscriber
@@ -242,7 +244,7 @@ class BatchRater:
 
     def __init__(self, ctx: RatingContext) -> None:
         self.ctx = ctx
-        self._periods: dict[str, Period] = {}
+        self._last: tuple[datetime, datetime, tuple[str, str, bool]] | None = None
         self.seen_periods: set[str] = set()
 
     def check(self, msisdn: str, moment: datetime) -> tuple[SubscriberView, PlanVersion]:
@@ -254,45 +256,54 @@ class BatchRater:
             raise NotRatable("not_connected")
         return sub, plan
 
-    def _period(self, moment: datetime) -> Period:
+    def _period(self, moment: datetime) -> tuple[str, str, bool]:
+        """(own period key, billed period key, correction?) of a moment, cached per month."""
+        last = self._last
+        if last is not None and last[0] <= moment < last[1]:
+            return last[2]  # records come mostly in time order: the same month as the last one
         local = moment.astimezone(OPERATOR_TZ)
-        key = f"{local.year:04d}-{local.month:02d}"
-        period = self._periods.get(key)
-        if period is None:
-            period = self._periods[key] = period_for_key(key)
-        return period
+        own = period_for_key(f"{local.year:04d}-{local.month:02d}")
+        bill, correction = self.ctx.bill_period(own)
+        found = (own.key, bill.key, correction)
+        self._last = (own.start, own.end, found)
+        return found
 
     def rate(
         self, items: Sequence[tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool]], *, now: datetime
     ) -> BatchOutcome:
         """``items``: (subscriber, plan version, kind, start, quantity, destination, outgoing), in
         the order their results are wanted; rating itself goes in time order."""
-        periods = {self._period(item[3]).key for item in items}
+        periods = {self._period(item[3])[0] for item in items}
         self.seen_periods |= periods
         sub_ids = {item[0].id for item in items}
-        rows = list(
+        # Lock this batch's allowance rows (in id order, so concurrent batches queue, never
+        # deadlock) and read them as plain tuples: a batch touches thousands of them.
+        rows = (
             AllowanceUsage.objects.select_for_update()
             .filter(subscriber_id__in=sub_ids, period__in=periods)
             .order_by("id")
+            .values_list("id", "subscriber_id", "period", "owner", "owner_id", "kind", "destinations", "used")
         )
-        state: dict[tuple[int, str, tuple], AllowanceUsage] = {(r.subscriber_id, r.period, r.key): r for r in rows}
-        buckets: dict[tuple[int, str, tuple], charges.Bucket] = {
-            k: charges.Bucket(r.key, 0, r.used) for k, r in state.items()
-        }
+        state: dict[tuple[int, str, tuple], tuple[int, int]] = {}
+        buckets: dict[tuple[int, str, tuple], charges.Bucket] = {}
+        for pk, sid, period, owner, owner_id, kind, dests, used in rows:
+            bkey = (sid, period, (owner, owner_id, kind, dests))
+            state[bkey] = (pk, used)
+            buckets[bkey] = charges.Bucket(bkey[2], 0, used)
         rated: list[RatedRecord | None] = [None] * len(items)
         ledger: dict[tuple[int, str], list[Any]] = {}
         order = sorted(range(len(items)), key=lambda i: items[i][3])
         charged = 0
         for index in order:
             sub, plan, kind, start, quantity, dest, outgoing = items[index]
-            period = self._period(start)
+            period_key, bill_key, correction = self._period(start)
             price = plan.prices.get((kind, dest, outgoing))
             specs: list[charges.Bucket] = []
             if price is not None and price[1]:
                 for spec in self.ctx.allowances_for(sub, plan, start):
                     if not spec.covers(kind, dest):
                         continue
-                    bkey = (sub.id, period.key, spec.key)
+                    bkey = (sub.id, period_key, spec.key)
                     bucket = buckets.get(bkey)
                     if bucket is None:
                         bucket = buckets[bkey] = charges.Bucket(spec.key, spec.quantity, 0)
@@ -305,21 +316,20 @@ class BatchRater:
                 unit_price=price[1] if price is not None else None,
                 buckets=specs,
             )
-            bill, correction = self.ctx.bill_period(period)
             rated[index] = RatedRecord(
                 sub.id,
                 sub.account_id,
                 plan.terms.id,
                 price[0] if price is not None else None,
                 result,
-                bill.key,
+                bill_key,
                 correction,
             )
             if result.kopecks:
                 charged += result.kopecks
-                group = ledger.get((sub.account_id, bill.key))
+                group = ledger.get((sub.account_id, bill_key))
                 if group is None:
-                    group = ledger[(sub.account_id, bill.key)] = [0, 0, start, correction]
+                    group = ledger[(sub.account_id, bill_key)] = [0, 0, start, correction]
                 group[0] += result.kopecks
                 group[1] += 1
                 if start > group[2]:
@@ -331,52 +341,82 @@ class BatchRater:
 
     @staticmethod
     def _write_allowances(
-        state: dict[tuple[int, str, tuple], AllowanceUsage],
+        state: dict[tuple[int, str, tuple], tuple[int, int]],
         buckets: dict[tuple[int, str, tuple], charges.Bucket],
         *,
         now: datetime,
     ) -> None:
-        changed: list[AllowanceUsage] = []
-        new: list[AllowanceUsage] = []
+        changed: list[tuple[int, int]] = []
+        new: list[tuple[Any, ...]] = []
         for bkey, bucket in buckets.items():
             row = state.get(bkey)
             if row is None:
                 if bucket.used:
                     owner, owner_id, kind, dests = bucket.key
-                    new.append(
-                        AllowanceUsage(
-                            subscriber_id=bkey[0],
-                            period=bkey[1],
-                            owner=owner,
-                            owner_id=owner_id,
-                            kind=kind,
-                            destinations=dests,
-                            used=bucket.used,
-                            updated_at=now,
-                        )
-                    )
-            elif row.used != bucket.used:
-                row.used = bucket.used
-                row.updated_at = now
-                changed.append(row)
+                    new.append((bkey[0], bkey[1], owner, owner_id, kind, dests, bucket.used))
+            elif row[1] != bucket.used:
+                changed.append((row[0], bucket.used))
         if changed:
-            AllowanceUsage.objects.bulk_update(changed, ["used", "updated_at"], batch_size=2000)
+            _update_used(changed, now=now)
         if new:
             # A concurrent batch that created the same slot makes this fail: the caller's
             # transaction rolls back whole and the batch is retried (usage.services).
-            AllowanceUsage.objects.bulk_create(new, batch_size=2000)
+            _insert_used(new, now=now)
+
+
+def _update_used(rows: list[tuple[int, int]], *, now: datetime) -> None:
+    """Write the new ``used`` (id, used) of locked rows in one statement (PostgreSQL) or one
+    executemany. (``bulk_update`` builds a CASE per row: seconds for a few thousand rows.)"""
+    table = AllowanceUsage._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS a SET used = v.used, updated_at = %s "  # noqa: S608 - our table name
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, used) WHERE a.id = v.id",
+                [now, [row[0] for row in rows], [row[1] for row in rows]],
+            )
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"UPDATE {table} SET used = %s, updated_at = %s WHERE id = %s",  # noqa: S608 - our table name
+                [(used, stamp, pk) for pk, used in rows],
+            )
+
+
+_INSERT_COLUMNS = ("subscriber_id", "period", "owner", "owner_id", "kind", "destinations", "used")
+
+
+def _insert_used(rows: list[tuple[Any, ...]], *, now: datetime) -> None:
+    """Insert new allowance rows in one statement (PostgreSQL) or one executemany."""
+    table = AllowanceUsage._meta.db_table
+    columns = ", ".join((*_INSERT_COLUMNS, "updated_at"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT s, p, o, oi, k, d, u, %s FROM unnest("  # noqa: S608
+                "%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::bigint[]"
+                ") AS v(s, p, o, oi, k, d, u)",
+                [now, *([row[i] for row in rows] for i in range(len(_INSERT_COLUMNS)))],
+            )
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                [(*row, stamp) for row in rows],
+            )
 
 
 def post_charges(*, outcome: BatchOutcome, batch_id: int, now: datetime, label: str) -> None:
     """Book the batch's charges on the ledger: one debit per account and billing period, keyed
-    ``usage:<batch>:<account>:<period>`` so a retried batch can never book twice."""
-    from issa.billing.models import LedgerEntry
-    from issa.billing.services import ledger_post
-    from issa.customers.models import Account
+    ``usage:<batch>:<account>:<period>``, written in one statement inside the batch's transaction.
 
-    if not outcome.ledger:
-        return
-    accounts = Account.objects.in_bulk({account_id for account_id, _ in outcome.ledger})
+    ``billing.services.ledger_post`` books one entry per call (a savepoint and an INSERT each: a
+    batch touches thousands of accounts); this writes the same rows set-wise, as the fee job
+    does. The batch id is new in every transaction, so a key can only collide if the same batch
+    were booked twice, and then the unique key refuses it and the batch rolls back whole."""
+    from issa.billing.models import LedgerEntry
+
+    entries = []
     for (account_id, bill_key), (kopecks, count, last_start, correction) in sorted(outcome.ledger.items()):
         bill = period_for_key(bill_key)
         if correction:
@@ -385,13 +425,16 @@ def post_charges(*, outcome: BatchOutcome, batch_id: int, now: datetime, label: 
         else:
             effective = last_start
             reason = f"Usage, {label}"
-        ledger_post(
-            account=accounts[account_id],
-            amount=-kopecks,
-            kind=LedgerEntry.Kind.USAGE,
-            reason=reason,
-            idempotency_key=f"usage:{batch_id}:{account_id}:{bill_key}",
-            now=now,
-            effective_at=effective,
-            details={"batch": batch_id, "records": count, "period": bill_key, "correction": correction},
+        entries.append(
+            LedgerEntry(
+                account_id=account_id,
+                amount=-kopecks,
+                kind=LedgerEntry.Kind.USAGE,
+                reason=reason[:255],
+                idempotency_key=f"usage:{batch_id}:{account_id}:{bill_key}",
+                effective_at=effective,
+                booked_at=now,
+                details={"batch": batch_id, "records": count, "period": bill_key, "correction": correction},
+            )
         )
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000)

@@ -107,6 +107,17 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
         return found
     wanted = set(keys)
     ordered = sorted(keys, key=lambda k: k[1])
+    if is_postgres():
+        # One array parameter instead of thousands of placeholders; the constant time bounds
+        # let the planner prune to the partitions concerned.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT record_id, start_time FROM {TABLE} WHERE source = %s AND record_id = ANY(%s) "  # noqa: S608
+                "AND start_time >= %s AND start_time <= %s",
+                [source, [rid for rid, _ in ordered], ordered[0][1], ordered[-1][1]],
+            )
+            found.update(key for key in cursor.fetchall() if key in wanted)
+        return found
     for offset in range(0, len(ordered), 5000):
         chunk = ordered[offset : offset + 5000]
         rows = UsageRecord.objects.filter(
