@@ -33,7 +33,7 @@ CHARGE_KINDS = [
 
 UNITS = {Kind.VOICE: "min", Kind.SMS: "pcs", Kind.MMS: "pcs", Kind.DATA: "MB"}
 UNIT_LABELS = {"min": _("min"), "pcs": _("pcs"), "MB": _("MB"), "s": _("s"), "B": _("B")}
-KIND_ORDER = {Kind.VOICE: 0, Kind.SMS: 1, Kind.MMS: 2, Kind.DATA: 3}
+KIND_ORDER: dict[str, int] = {Kind.VOICE: 0, Kind.SMS: 1, Kind.MMS: 2, Kind.DATA: 3}
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ def period_charges(*, account_id: int, start: datetime, end: datetime) -> int:
     return -int(total or 0)
 
 
-PAYMENT_FORMS = {Client.Kind.PERSON: _("Cash or card"), Client.Kind.LEGAL: _("Bank transfer")}
+PAYMENT_FORMS: dict[str, Any] = {Client.Kind.PERSON: _("Cash or card"), Client.Kind.LEGAL: _("Bank transfer")}
 
 
 def additional_info(*, subscriber: Subscriber, now: datetime, ip: str | None) -> AdditionalInfo:

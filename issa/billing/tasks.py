@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from issa.core import clock
 
 from . import fees
 
 
-def fees_run() -> str:
-    """The periodic fee job (BSS-3, SVC-9): yesterday and today, exactly once per key."""
-    runs = fees.fees_run(now=clock.now())
+def fees_run(intended: str | None = None) -> str:
+    """The periodic fee job (BSS-3, SVC-9): the day of the planned run and the day before, so that
+    a run that starts late (or after an outage) still charges the days it was meant for."""
+    now = clock.now()
+    planned = datetime.fromisoformat(intended) if intended else now
+    today = clock.local_date(planned if planned.tzinfo else now)
+    runs = fees.fees_run(now=now, days=[today - timedelta(days=1), today])
     return "; ".join(f"{r.day}: {r.booked} booked, {r.skipped} already booked" for r in runs)
 
 
 def fees_charge_day(day_iso: str) -> str:
-    """Re-run one day (after an outage longer than a day): ``enqueue(…, "2026-11-03")``."""
+    """Re-run one day by hand (``enqueue("issa.billing.tasks.fees_charge_day", "2026-11-03")``)."""
     run = fees.fees_charge_day(day=date.fromisoformat(day_iso), now=clock.now())
     return f"{run.day}: {run.booked} booked, {run.skipped} already booked"

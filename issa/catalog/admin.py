@@ -158,12 +158,11 @@ def _state(terms: PlanTerms | ServiceTerms) -> str:
     now = clock.now()
     if terms.valid_from > now:
         return str(_("planned"))
-    siblings = type(terms).objects.filter(valid_from__lte=now)
-    siblings = (
-        siblings.filter(plan_id=terms.plan_id)
+    siblings: QuerySet[Any] = (
+        PlanTerms.objects.filter(plan_id=terms.plan_id)
         if isinstance(terms, PlanTerms)
-        else siblings.filter(service_id=terms.service_id)
-    )
+        else ServiceTerms.objects.filter(service_id=terms.service_id)
+    ).filter(valid_from__lte=now)
     current = siblings.order_by("-valid_from").values_list("pk", flat=True).first()
     return str(_("in force") if current == terms.pk else _("history"))
 

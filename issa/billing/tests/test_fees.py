@@ -241,3 +241,22 @@ def test_bss_4_fees_and_pause_credits_are_new_entries_and_the_balance_is_their_s
     # nothing was ever rewritten: every entry was booked by the run of its own day (or the day after)
     for entry in LedgerEntry.objects.filter(kind="subscription_fee"):
         assert timedelta(0) < entry.booked_at - entry.effective_at <= timedelta(days=1, minutes=5)
+
+
+@pytest.mark.django_db
+def test_bss_3_scheduled_job_is_declared_and_a_late_run_charges_the_intended_day():
+    from issa.billing import tasks
+    from issa.billing.schedules import JOBS
+
+    (job,) = JOBS
+    job.validate()
+    assert job.func == "issa.billing.tasks.fees_run"
+    daily = plan("daily-j", TariffPlan.FeePeriod.DAILY, "0.25")
+    subscriber = subscriber_with_balance(RICH, plan=daily)
+    with time_machine.travel(at(date(2026, 11, 5), 3, 0), tick=False):  # the worker was down for 2 days
+        tasks.fees_run(intended=at(date(2026, 11, 3), 0, 5).isoformat())
+        tasks.fees_run()
+    days = set(
+        LedgerEntry.objects.filter(subscriber=subscriber).exclude(kind="opening").values_list("details__day", flat=True)
+    )
+    assert days == {"2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"}
