@@ -45,7 +45,7 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = token_authenticate(raw=token, now=clock.now())
         if found is not None:
-            request.user = found.user  # type: ignore[assignment]
+            request.user = found.user
             request.api_token = found  # type: ignore[attr-defined]
         return found
 
@@ -59,7 +59,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _user(request: HttpRequest) -> User:
-    return request.api_token.user  # type: ignore[attr-defined,no-any-return]
+    return request.api_token.user  # type: ignore[attr-defined]
 
 
 class LoginIn(Schema):
@@ -180,7 +180,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {
         "login": user.login,
         "full_name": user.full_name,
-        "msisdn": user.subscriber.msisdn if user.subscriber_id else None,
+        "msisdn": user.subscriber.msisdn if user.subscriber is not None else None,
         "must_change_password": user.must_change_password,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +12,8 @@ from django.core.cache import cache
 from issa.identity.actor import Actor
 from issa.identity.models import User
 from issa.notifications.models import SmsMessage
-from issa.testing.factories import SubscriberFactory
+from issa.subscribers.models import Subscriber
+from issa.testing.factories import SubscriberFactory, UserFactory
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 PASSWORD = "Kx7mQ2vz"
@@ -46,7 +47,7 @@ def api_actor() -> Actor:
 
 @pytest.fixture
 def subscriber(db: Any) -> Any:
-    return SubscriberFactory()
+    return make_subscriber()
 
 
 @pytest.fixture
@@ -70,3 +71,13 @@ def last_code(msisdn: str) -> str:
 
 def wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def make_subscriber(**kwargs: Any) -> Subscriber:
+    """SubscriberFactory, typed for mypy."""
+    return cast(Subscriber, SubscriberFactory(**kwargs))
+
+
+def make_user(**kwargs: Any) -> User:
+    """UserFactory, typed for mypy."""
+    return cast(User, UserFactory(**kwargs))

@@ -8,13 +8,12 @@ from django.urls import reverse
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent
 from issa.identity.services import login_check, token_create
-from issa.testing.factories import SubscriberFactory, UserFactory
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_subscriber, make_user
 
 
 def _staff(client):
-    staff = UserFactory(login="staff1", kind="staff", is_staff=True, is_superuser=True)
+    staff = make_user(login="staff1", kind="staff", is_staff=True, is_superuser=True)
     client.force_login(staff)
     return staff
 
@@ -46,7 +45,7 @@ def test_auth_13_staff_browse_and_filter_audit_read_only(client, registered, now
 
 
 def test_auth_13_subscriber_sees_own_recent_logins_only(client, registered, now):
-    stranger = UserFactory(subscriber=SubscriberFactory(), password=PASSWORD)
+    stranger = make_user(subscriber=make_subscriber(), password=PASSWORD)
     login_check(login=stranger.login, password=PASSWORD, actor=Actor(channel="web", ip="198.51.100.9"), now=now)
     client.post(reverse("portal:login"), {"login": registered.login, "password": "Wrong9876"})
     client.post(reverse("portal:login"), {"login": registered.login, "password": PASSWORD})
@@ -58,7 +57,7 @@ def test_auth_13_subscriber_sees_own_recent_logins_only(client, registered, now)
 
 def test_auth_13_tokens_listed_and_revoked_by_owner_only(client, registered, now):
     token, _raw = token_create(user=registered, name="Мой телефон", actor=Actor(channel="api"), now=now)
-    other = UserFactory(subscriber=SubscriberFactory(), password=PASSWORD)
+    other = make_user(subscriber=make_subscriber(), password=PASSWORD)
     theirs, _ = token_create(user=other, name="other", actor=Actor(channel="api"), now=now)
     client.force_login(registered)
     page = client.get(reverse("portal:security"))
@@ -73,7 +72,7 @@ def test_auth_13_tokens_listed_and_revoked_by_owner_only(client, registered, now
 
 def test_auth_13_api_tokens_listed_and_other_users_token_is_not_found(client, registered, now):
     _mine, raw = token_create(user=registered, name="a", actor=Actor(channel="api"), now=now)
-    other = UserFactory(subscriber=SubscriberFactory(), password=PASSWORD)
+    other = make_user(subscriber=make_subscriber(), password=PASSWORD)
     theirs, _ = token_create(user=other, name="b", actor=Actor(channel="api"), now=now)
     headers = {"Authorization": f"Bearer {raw}"}
     assert [t["name"] for t in client.get("/api/auth/tokens", headers=headers).json()] == ["a"]

@@ -11,9 +11,8 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from issa.identity.models import User
-from issa.testing.factories import SubscriberFactory
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_subscriber
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +27,7 @@ def _code_from_phone(page, msisdn: str) -> str:
 
 
 def test_auth_1_browser_register_with_code_from_virtual_phone(page):
-    subscriber = SubscriberFactory()
+    subscriber = make_subscriber()
     page.goto("/register/")
     page.fill("#id_msisdn", f"+{subscriber.msisdn}")
     page.check("input[name=method][value=sms]")
@@ -49,7 +48,7 @@ def test_auth_1_browser_register_with_code_from_virtual_phone(page):
 
 
 def test_auth_6_browser_login_and_logout(page):
-    subscriber = SubscriberFactory()
+    subscriber = make_subscriber()
     User.objects.create_user(subscriber.msisdn, PASSWORD, subscriber=subscriber)
     page.goto("/login/")
     page.fill("#id_login", subscriber.msisdn)
@@ -66,7 +65,7 @@ def test_auth_6_browser_login_and_logout(page):
 
 
 def test_auth_3_browser_recover_by_ussd_on_virtual_phone(page):
-    subscriber = SubscriberFactory()
+    subscriber = make_subscriber()
     User.objects.create_user(subscriber.msisdn, PASSWORD, subscriber=subscriber)
     page.goto("/password/reset/")
     page.fill("#id_msisdn", subscriber.msisdn)
@@ -91,7 +90,7 @@ def test_auth_3_browser_recover_by_ussd_on_virtual_phone(page):
 
 
 def test_auth_9_browser_idle_expiry(page):
-    subscriber = SubscriberFactory()
+    subscriber = make_subscriber()
     User.objects.create_user(subscriber.msisdn, PASSWORD, subscriber=subscriber)
     page.goto("/login/")
     page.fill("#id_login", subscriber.msisdn)

@@ -19,9 +19,8 @@ from issa.identity.services import (
     token_create,
 )
 from issa.notifications.models import SmsMessage
-from issa.testing.factories import SubscriberFactory, UserFactory
 
-from .conftest import PASSWORD, last_code, wrong
+from .conftest import PASSWORD, last_code, make_subscriber, make_user, wrong
 
 
 def test_auth_6_login_with_number_in_any_form(registered, web, now):
@@ -58,8 +57,13 @@ def test_auth_6_abuse_progressive_lockout_checked_before_hashing(registered, web
     for i in range(5):
         with pytest.raises(DomainError):
             login_check(login=registered.login, password=f"Bad{i}2345", actor=web, now=now)
-    hashed = []
-    monkeypatch.setattr(type(registered), "check_password", lambda self, raw: hashed.append(raw) or True)
+    hashed: list[str] = []
+
+    def spy(self, raw):
+        hashed.append(raw)
+        return True
+
+    monkeypatch.setattr(type(registered), "check_password", spy)
     with pytest.raises(DomainError) as locked:
         login_check(login=registered.login, password=PASSWORD, actor=web, now=now + timedelta(seconds=30))
     assert locked.value.code == "too_many_attempts"
@@ -71,7 +75,7 @@ def test_auth_6_abuse_progressive_lockout_checked_before_hashing(registered, web
 
 def test_auth_6_abuse_password_spraying_from_one_ip_is_stopped(db, web, now, settings):
     settings.ISSA_RULES = {"IP_FAILURES_PER_HOUR": 5}
-    users = [UserFactory(subscriber=SubscriberFactory(), password="Right1234") for _ in range(6)]
+    users = [make_user(subscriber=make_subscriber(), password="Right1234") for _ in range(6)]
     for user in users[:5]:
         with pytest.raises(DomainError) as failed:
             login_check(login=user.login, password="Summer2026", actor=web, now=now)

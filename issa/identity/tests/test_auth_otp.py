@@ -13,7 +13,7 @@ from issa.identity.services import otp_send, otp_verify
 from issa.identity.services.otp import sms_text
 from issa.notifications.models import SmsMessage
 
-from .conftest import last_code, wrong
+from .conftest import last_code, make_subscriber, wrong
 
 P = OtpChallenge.Purpose
 
@@ -71,9 +71,8 @@ def test_auth_2_code_is_single_use(subscriber, web, now):
 
 
 def test_auth_2_code_is_bound_to_its_purpose_and_number(subscriber, web, now):
-    from issa.testing.factories import SubscriberFactory
 
-    other = SubscriberFactory()
+    other = make_subscriber()
     otp_send(msisdn=subscriber.msisdn, purpose=P.REGISTER, actor=web, now=now)
     code = last_code(subscriber.msisdn)
     with pytest.raises(DomainError):
@@ -123,9 +122,8 @@ def test_auth_2_abuse_resend_flooding_hits_the_daily_cap_per_number(subscriber, 
 
 def test_auth_2_abuse_daily_cap_per_ip_across_numbers(db, web, now, settings):
     settings.ISSA_RULES = {"OTP_DAILY_PER_IP": 3}
-    from issa.testing.factories import SubscriberFactory
 
-    numbers = [SubscriberFactory().msisdn for _ in range(4)]
+    numbers = [make_subscriber().msisdn for _ in range(4)]
     for msisdn in numbers[:3]:
         otp_send(msisdn=msisdn, purpose=P.REGISTER, actor=web, now=now)
     with pytest.raises(DomainError) as capped:

@@ -15,7 +15,7 @@ from issa.identity.models import PendingRequest
 from issa.identity.schedules import JOBS
 from issa.identity.services import pending_cancel, pending_confirm, pending_start, pending_sweep
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_user
 
 State = PendingRequest.State
 
@@ -35,12 +35,11 @@ def test_auth_9_confirm_in_the_same_live_session(client, registered, web, now):
 
 
 def test_auth_9_other_session_or_other_user_cannot_confirm(client, registered, web, now):
-    from issa.testing.factories import UserFactory
 
     key = _login(client, registered)
     req = pending_start(session_key=key, user=registered, kind="test.order", payload={}, actor=web, now=now)
     with pytest.raises(DomainError) as stranger:
-        pending_confirm(request_id=req.pk, user=UserFactory(), session_key=key, actor=web, now=now)
+        pending_confirm(request_id=req.pk, user=make_user(), session_key=key, actor=web, now=now)
     assert stranger.value.code == "not_found"
     with pytest.raises(DomainError) as elsewhere:
         pending_confirm(request_id=req.pk, user=registered, session_key="another", actor=web, now=now)

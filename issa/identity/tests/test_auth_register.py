@@ -14,9 +14,9 @@ from issa.core.errors import DomainError
 from issa.identity.models import AuditEvent, OtpChallenge, User
 from issa.identity.services import Method, registration_complete, registration_start
 from issa.notifications.models import SmsMessage
-from issa.testing.factories import SubscriberFactory, TariffPlanFactory
+from issa.testing.factories import TariffPlanFactory
 
-from .conftest import PASSWORD, last_code, wrong
+from .conftest import PASSWORD, last_code, make_subscriber, wrong
 
 AUTH_5_RU = (
     "Пользователь с таким номером телефона уже зарегистрирован. Если вы забыли пароль, нажмите "
@@ -160,7 +160,7 @@ def test_auth_2_abuse_enumeration_unknown_number_looks_served_but_gets_no_sms(db
     ],
 )
 def test_auth_4_register_by_puk1_for_the_named_plans_and_the_flag(db, web, now, plan_kwargs, puk_registration):
-    subscriber = SubscriberFactory(plan=TariffPlanFactory(**plan_kwargs), puk_registration=puk_registration)
+    subscriber = make_subscriber(plan=TariffPlanFactory(**plan_kwargs), puk_registration=puk_registration)
     assert registration_start(msisdn=subscriber.msisdn, method=Method.PUK, actor=web, now=now) is None
     registration_complete(
         msisdn=subscriber.msisdn,

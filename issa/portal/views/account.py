@@ -98,8 +98,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def login_code(request: HttpRequest) -> HttpResponse:
     """AUTH-6 variant: the SMS code after the password."""
-    step = request.session.get(LOGIN_STEP_KEY)
-    user = User.objects.filter(pk=(step or {}).get("user")).select_related("subscriber").first()
+    step: dict[str, Any] = request.session.get(LOGIN_STEP_KEY) or {}
+    user = User.objects.filter(pk=step.get("user") or 0).select_related("subscriber").first()
     if user is None:
         return redirect("portal:login")
     context: dict[str, Any] = {"masked": format_msisdn(user.login)}
@@ -127,7 +127,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         logout(
             user=request.user,
-            session_key=request.session.session_key or "",  # type: ignore[arg-type]
+            session_key=request.session.session_key or "",
             actor=Actor.from_request(request),
             now=clock.now(),
         )
@@ -206,9 +206,9 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token_revoke(
-        user=request.user,
+        user=request.user,  # type: ignore[arg-type]
         token_id=token_id,
-        actor=Actor.from_request(request),  # type: ignore[arg-type]
+        actor=Actor.from_request(request),
         now=clock.now(),
     )
     messages.success(request, _("The app sign-in is revoked."))

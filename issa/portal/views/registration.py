@@ -90,7 +90,7 @@ def _confirm_context(request: HttpRequest, flow: str) -> dict[str, Any] | None:
     return {**state, "formatted": format_msisdn(state["msisdn"]), "resend_wait": wait, **_policy()}
 
 
-def _resend(request: HttpRequest, flow: str, context: dict[str, Any]) -> HttpResponse | None:
+def _resend(request: HttpRequest, flow: str, context: dict[str, Any]) -> HttpResponse:
     spec = FLOWS[flow]
     try:
         spec["start"](msisdn=context["msisdn"], method=Method.SMS, actor=Actor.from_request(request), now=clock.now())
