@@ -106,7 +106,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def number(self, subscriber: Subscriber) -> str:
         return format_msisdn(subscriber.msisdn)
 
-    @admin.display(description=_("name"))
+    @admin.display(description=_("subscriber's name"))
     def name(self, subscriber: Subscriber) -> str:
         return subscriber.display_name
 

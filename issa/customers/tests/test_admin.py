@@ -122,3 +122,12 @@ def test_accounts_cannot_be_added_changed_or_deleted_here(staff: HttpClient) -> 
     assert staff.post(f"/staff/customers/account/{account.pk}/delete/", {"post": "yes"}).status_code == 403
     account.refresh_from_db()
     assert account.credit_limit == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("ru", "Все записи этого лицевого счёта"), ("be", "Усе запісы гэтага асабовага рахунку")]
+)
+def test_back_office_labels_are_translated(staff: HttpClient, language: str, label: str) -> None:
+    account = AccountFactory.create()
+    response = staff.get(f"/staff/customers/account/{account.pk}/change/", headers={"accept-language": language})
+    assert label in response.content.decode()
