@@ -53,3 +53,34 @@ def test_auth_14_browser_sign_in_to_melofon_with_consent(page: Any, live_server:
     page.get_by_role("button", name="Проверить вход в ИССА").click()
     expect(page.get_by_text("ИССА больше не подтверждает ваш вход")).to_be_visible()
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_auth_14_browser_the_issa_password_is_typed_only_into_issa(page: Any, live_server: Any) -> None:
+    """Anonymous on Мелофон: "Войти через ISSA" leads to ISSA's own login page; the password typed
+    there never travels to the partner's pages."""
+    from playwright.sync_api import expect
+
+    melofon_register(now=timezone.now(), extra_redirect_uris=[f"{live_server.url}/melofon/callback"])
+    password = "melo5fon"
+    user: Any = UserFactory(subscriber=subscriber_with_balance(), password=password)
+    to_partner: list[str] = []
+
+    def watch(request: Any) -> None:
+        if "/melofon/" in request.url:
+            to_partner.append(request.url + " " + (request.post_data or ""))
+
+    page.on("request", watch)
+
+    page.goto("/melofon/")
+    page.get_by_role("button", name="Войти через ISSA").click()
+    expect(page).to_have_url(re.compile(r"/login/\?next=/o/authorize/"))
+    page.locator("#id_login").fill(user.subscriber.msisdn)
+    page.locator("#id_password").fill(password)
+    page.locator("#id_password").press("Enter")
+    page.get_by_role("button", name="Разрешить").click()
+
+    expect(page.get_by_role("heading", name=re.compile("^Вы вошли в Мелофон как \\+375"))).to_be_visible()
+    assert to_partner  # the partner's pages were visited ...
+    assert not [r for r in to_partner if password in r]  # ... without the password

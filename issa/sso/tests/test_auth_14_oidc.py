@@ -489,3 +489,54 @@ def test_auth_14_demo_loader_registers_the_partner(db: Any) -> None:
     assert loader.ORDER == 90
     assert Application.objects.filter(client_id="melofon-demo").count() == 1
     assert "up to date" in out.getvalue()
+
+
+def test_auth_14_staff_without_a_number_cannot_sign_in_to_partners(partner: Any) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from issa.sso.views import ConsentAuthorizationView
+
+    staff: Any = UserFactory(kind="staff", is_staff=True)
+    request = RequestFactory().get("/o/authorize/?" + new_flow().query())
+    request.user = staff
+    request.session = SessionStore()
+
+    response = ConsentAuthorizationView.as_view()(request)
+
+    assert response.status_code == 403
+    assert issued_rows() == (0, 0, 0, 0)
+    assert AuditEvent.objects.get(action="sso.signin_refused").details["reason"] == "sso_not_a_subscriber"
+
+
+def test_auth_14_partner_tokens_end_at_a_password_change_hook(
+    client: Client, partner: Any, subscriber_user: Any
+) -> None:
+    from issa.sso.services import partner_tokens_end
+
+    _, body = signed_in(client, subscriber_user)
+
+    removed = partner_tokens_end(
+        user=subscriber_user, actor=Actor.system("test"), now=timezone.now(), reason="password_changed"
+    )
+
+    assert removed > 0
+    assert issued_rows() == (0, 0, 0, 0)
+    assert userinfo(Client(), body["access_token"]).status_code == 401
+    assert Consent.objects.filter(user=subscriber_user).exists()  # the consent stays
+    assert AuditEvent.objects.get(action="sso.tokens_ended").details["reason"] == "password_changed"
+
+
+def test_auth_14_expired_tokens_are_cleared(client: Client, partner: Any, subscriber_user: Any) -> None:
+    from datetime import timedelta
+
+    from issa.sso.tasks import expired_tokens_clear
+
+    signed_in(client, subscriber_user)
+    AccessToken.objects.update(expires=timezone.now() - timedelta(days=40))
+    IDToken.objects.update(expires=timezone.now() - timedelta(days=40))
+
+    expired_tokens_clear()
+
+    assert AccessToken.objects.count() == 0
+    assert IDToken.objects.count() == 0
+    assert Consent.objects.filter(user=subscriber_user).exists()
