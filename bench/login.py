@@ -40,10 +40,11 @@ def _measure(repeats: int) -> list[Figure]:
     from issa.identity.models import User
     from issa.identity.services import login_check
     from issa.identity.services.limits import record_failure
+    from issa.subscribers.models import Subscriber
     from issa.testing.factories import SubscriberFactory
 
     cache.clear()
-    subscriber = SubscriberFactory()
+    subscriber: Subscriber = SubscriberFactory()  # type: ignore[assignment]
     User.objects.create_user(subscriber.msisdn, PASSWORD, subscriber=subscriber)
     actor = Actor(channel="web", ip="192.0.2.10")
     budget = 60.0
