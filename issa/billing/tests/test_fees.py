@@ -260,3 +260,21 @@ def test_bss_3_scheduled_job_is_declared_and_a_late_run_charges_the_intended_day
         LedgerEntry.objects.filter(subscriber=subscriber).exclude(kind="opening").values_list("details__day", flat=True)
     )
     assert days == {"2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"}
+
+
+@pytest.mark.django_db
+def test_bss_3_fees_charge_command_replays_days_once_and_refuses_the_future():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    daily = plan("daily-c", TariffPlan.FeePeriod.DAILY, "0.25")
+    subscriber = subscriber_with_balance(RICH, plan=daily)
+    with time_machine.travel(at(date(2026, 11, 10), 9), tick=False):
+        out = StringIO()
+        call_command("fees_charge", "--from", "2026-11-01", "--to", "2026-11-10", stdout=out)
+        call_command("fees_charge", "--from", "2026-11-01", "--to", "2026-11-10", stdout=StringIO())
+        with pytest.raises(CommandError):
+            call_command("fees_charge", "--from", "2026-11-01", "--to", "2026-11-11")
+    assert fees_of(subscriber, (2026, 11)) == -250
+    assert "2026-11-01: 1 subscribers, 1 entries booked" in out.getvalue()
