@@ -119,6 +119,7 @@ class SubscriberInline(admin.TabularInline):
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ("number", "client", "payment_method", "opened_on", "balance_display")
+    list_per_page = 50
     list_filter = ("payment_method",)
     search_fields = ("=number", "client__name", "=client__unp")
     search_help_text = _("Account number, client's name or UNP")
@@ -131,7 +132,7 @@ class AccountAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return with_balance(super().get_queryset(request))
 
-    @admin.display(description=_("balance"))
+    @admin.display(description=_("balance"), ordering="balance")
     def balance_display(self, account: Account) -> str:
         return balance_cell(account)
 

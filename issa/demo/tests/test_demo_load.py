@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -26,6 +27,7 @@ from issa.demo.loaders import subscribers as subscribers_loader
 from issa.identity.models import User
 from issa.subscribers.models import PlanPeriod, Product, Sim, Subscriber
 
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 MINE = ["--only", "catalogue", "--only", "subscribers", "--only", "users"]
 COUNTED = [TariffPlan, PlanTerms, UsagePrice, Allowance, Service, ServiceTerms, NumberCategory, Client, Account,
            Subscriber, Sim, PlanPeriod, Product, LedgerEntry, User]  # fmt: skip
@@ -83,3 +85,23 @@ def test_unknown_loader_name_is_refused() -> None:
     with pytest.raises(SystemExit):
         run("--only", "nonsense")
     assert TariffPlan.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_registry_picks_up_a_new_loader_module_and_skips_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "zz_extra.py").write_text(
+        "ORDER = 5\nRAN = []\ndef load(*, stdout, now):\n    RAN.append(now)\n    stdout.write('extra ran')\n"
+    )
+    (tmp_path / "zz_helper.py").write_text("NAMES = ['not a loader']\n")
+    (tmp_path / "_zz_private.py").write_text("ORDER = 1\ndef load(*, stdout, now):\n    raise AssertionError\n")
+    (tmp_path / "zz_no_order.py").write_text("def load(*, stdout, now):\n    raise AssertionError\n")
+    monkeypatch.setattr(loaders, "__path__", [*loaders.__path__, str(tmp_path)])
+    names = [loaders.loader_name(m) for m in loaders.discover()]
+    assert names[0] == "zz_extra"  # ORDER 5 runs before the catalogue (10)
+    assert not {"zz_helper", "_zz_private", "zz_no_order"} & set(names)
+    out = io.StringIO()
+    timings = loaders.run_all(stdout=out, now=NOW, only=["zz_extra"])
+    assert list(timings) == ["zz_extra"]
+    assert "extra ran" in out.getvalue()
