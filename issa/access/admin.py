@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from issa.core import clock
 from issa.core.errors import DomainError
 from issa.identity.actor import Actor
+from issa.subscribers.admin import number_search
 
 from . import services
 from .models import AccessBlock, ClientAccess, CorporateRole, SubscriberAccess
@@ -223,6 +224,16 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
             .select_related("account__client")
             .annotate(access_closed=Exists(active), has_role=Exists(role))
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        """A number typed in any format (+375 29 …, 80 29 …, a fragment) finds it, as on the
+        subscribers' own admin page; other text searches names and accounts."""
+        by_number = number_search(queryset, search_term)
+        if by_number is None:
+            return super().get_search_results(request, queryset, search_term)
+        return by_number, False
 
     @admin.display(description=_("client"), ordering="account__client__name")
     def client_name(self, obj: SubscriberAccess) -> str:
