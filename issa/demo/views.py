@@ -166,10 +166,32 @@ def phone(request: HttpRequest) -> HttpResponse:
     return _page(request, msisdn)
 
 
+class _UnsavedSession:
+    """The session of a poll, as the session middleware sees it on the way out: never saved.
+
+    A poll is not the user's activity: saving the session on every poll (SESSION_SAVE_EVERY_REQUEST)
+    would keep a portal sign-in in the same browser alive forever, defeating the idle timeout
+    (AUTH-9), and would write to the database every 2 s for nothing.
+    """
+
+    accessed = False
+    modified = False
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+    def save(self, must_create: bool = False) -> None:
+        return None
+
+
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The SMS inbox, polled by htmx every 2 s; 204 (nothing to swap) when nothing changed."""
     _require_enabled()
+    request.session = _UnsavedSession(request.session)  # type: ignore[assignment]
     try:
         msisdn = _chosen_msisdn(request.GET.get("msisdn"))
     except DomainError as error:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -170,6 +171,19 @@ def test_inbox_poll_answers_204_until_something_changes(client: Client) -> None:
     changed = client.get(reverse("phone:inbox"), {"msisdn": subscriber.msisdn, "v": version})
     assert changed.status_code == 200
     assert "Новое" in changed.content.decode()
+
+
+def test_auth_9_inbox_polling_does_not_prolong_the_session(client: Client) -> None:
+    """A poll every 2 s is not the user's activity: the session row is left as it was."""
+    subscriber = subscriber_with_balance(0)
+    session = client.session
+    session["marker"] = "signed-in elsewhere"
+    session.save()
+    before = Session.objects.get(session_key=session.session_key)
+    response = client.get(reverse("phone:inbox"), {"msisdn": subscriber.msisdn})
+    assert response.status_code == 200
+    after = Session.objects.get(session_key=session.session_key)
+    assert (after.expire_date, after.session_data) == (before.expire_date, before.session_data)
 
 
 def test_inbox_refuses_a_bad_number(client: Client) -> None:

@@ -10,8 +10,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from issa.demo.tests.test_phone import EchoMenu
 from issa.notifications.services import sms_send
 from issa.testing.factories import subscriber_with_balance
+from issa.ussd.registry import MENUS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +46,22 @@ def test_start_page_then_balance_on_the_virtual_phone(page: Any) -> None:
     page.get_by_role("button", name="Вызов").click()
     expect(page.locator("#ussd-reply")).to_have_text(re.compile(r"Баланс: 12,34\s+руб\."))
     expect(page.get_by_text("Сеанс завершён.")).to_be_visible()
+
+
+def test_a_ussd_dialogue_is_answered_with_reply(page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(MENUS, EchoMenu.code, EchoMenu)  # the live server runs in this process
+    subscriber = subscriber_with_balance(0)
+    page.goto(f"/phone/?msisdn={subscriber.msisdn}")
+    page.get_by_label("USSD-запрос").fill("*999#")
+    page.get_by_role("button", name="Вызов").click()
+    expect(page.locator("#ussd-reply")).to_have_text("Введите слово")
+    answer = page.get_by_label("Ваш ответ")
+    expect(answer).to_be_focused()
+    answer.fill("пароль1")
+    page.get_by_role("button", name="Ответить").click()
+    expect(page.locator("#ussd-reply")).to_have_text("Вы ввели: пароль1")
+    expect(page.get_by_label("Ваш ответ")).to_have_count(0)
+    expect(page.locator(".vphone__ussd-request")).to_have_count(0)  # an answer is never echoed
 
 
 def test_inbox_shows_a_new_sms_without_reloading(page: Any) -> None:
