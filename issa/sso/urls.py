@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.urls import path, re_path
 from oauth2_provider import views as oauth_views
 
-from .views import ConsentAuthorizationView
+from .views import ConsentAuthorizationView, GuardedTokenView
 
 app_name = "oauth2_provider"
 urlpatterns = [
     path("authorize/", ConsentAuthorizationView.as_view(), name="authorize"),
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("token/", GuardedTokenView.as_view(), name="token"),
     path("revoke_token/", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
     re_path(
         r"^\.well-known/openid-configuration/?$",

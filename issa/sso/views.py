@@ -10,19 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_application_model
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views import AuthorizationView, TokenView
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
 
 from issa.core import clock
 from issa.core.errors import DomainError
 from issa.core.phone import format_msisdn
-from issa.identity.actor import Actor
+from issa.identity.actor import Actor, client_ip
+from issa.identity.services import limits
 
 from . import services
 from .selectors import consent_for, scope_descriptions, signin_refusal
@@ -133,3 +134,24 @@ class ConsentAuthorizationView(AuthorizationView):
             {"title": _("Sign in to a partner service"), "message": message},
             status=status,
         )
+
+
+class GuardedTokenView(TokenView):
+    """The token endpoint with the same per-IP lockout as the portal's login: each failed client
+    authentication (401) counts against the caller's IP, and a locked IP is refused *before* the
+    client secret is hashed (Argon2id is slow on purpose, so unlimited tries would be a DoS)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ip = client_ip(request)
+        now = clock.now()
+        try:
+            limits.guard(msisdn=None, ip=ip, now=now)
+        except DomainError:
+            return JsonResponse(
+                {"error": "invalid_client", "error_description": "Too many failed client authentications."},
+                status=429,
+            )
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        if response.status_code == 401:
+            limits.record_failure(msisdn=None, ip=ip, now=now)
+        return response

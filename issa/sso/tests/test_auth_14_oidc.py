@@ -540,3 +540,35 @@ def test_auth_14_expired_tokens_are_cleared(client: Client, partner: Any, subscr
     assert AccessToken.objects.count() == 0
     assert IDToken.objects.count() == 0
     assert Consent.objects.filter(user=subscriber_user).exists()
+
+
+def test_auth_14_token_endpoint_locks_an_ip_after_failed_client_authentications(
+    client: Client, partner: Any, subscriber_user: Any, settings: Any
+) -> None:
+    from issa.identity.services import limits
+
+    settings.ISSA_RULES = {"IP_FAILURES_PER_HOUR": 3, "IP_LOCK_SECONDS": 900}
+    limits.clear(ip="127.0.0.1")
+    client.force_login(subscriber_user)
+    flow = new_flow()
+    params = approve(client, flow)
+    data = {
+        "grant_type": "authorization_code",
+        "code": params["code"],
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": flow.verifier,
+    }
+    partner_server = Client()
+
+    statuses = [
+        partner_server.post("/o/token/", data, HTTP_AUTHORIZATION=basic_auth(secret="guess")).status_code
+        for _ in range(3)
+    ]
+    # Locked now: even the right secret is refused, before any hashing.
+    locked = partner_server.post("/o/token/", data, HTTP_AUTHORIZATION=basic_auth())
+
+    assert statuses == [401, 401, 401]
+    assert locked.status_code == 429
+    assert AccessToken.objects.count() == 0
+    limits.clear(ip="127.0.0.1")
+    assert partner_server.post("/o/token/", data, HTTP_AUTHORIZATION=basic_auth()).status_code == 200
