@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from issa.catalog.models import TariffPlan
 from issa.core.errors import DomainError
 from issa.core.phone import format_msisdn, parse_msisdn
 from issa.notifications.models import SmsMessage
@@ -64,8 +65,15 @@ def _chosen_msisdn(raw: str | None) -> str:
 
 
 def _picker() -> list[dict[str, str]]:
-    """The first numbers of the demo operator, each labelled with its client and plan."""
-    subscribers = Subscriber.objects.select_related("account__client", "plan").order_by("msisdn")[:PICKER_SIZE]
+    """The first mobile numbers of the demo operator, each labelled with its client and plan.
+
+    Home-and-office lines are left out: they are fixed lines with no handset to act as.
+    """
+    subscribers = (
+        Subscriber.objects.select_related("account__client", "plan")
+        .exclude(plan__kind=TariffPlan.Kind.HOME)
+        .order_by("msisdn")[:PICKER_SIZE]
+    )
     return [
         {"msisdn": s.msisdn, "label": f"{format_msisdn(s.msisdn)} · {s.account.client.name} · {s.plan.name}"}
         for s in subscribers

@@ -15,10 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from issa.catalog.models import TariffPlan
 from issa.demo import views
 from issa.notifications.models import SmsMessage
 from issa.notifications.services import sms_send
-from issa.testing.factories import SubscriberFactory, subscriber_with_balance
+from issa.testing.factories import SubscriberFactory, TariffPlanFactory, subscriber_with_balance
 from issa.ussd.models import UssdSession
 from issa.ussd.registry import MENUS, Menu, Reply, UssdContext
 
@@ -103,6 +104,13 @@ def test_picker_offers_subscribers_ordered_by_number(client: Client) -> None:
     assert html.index('value="375297000001"') < html.index('value="375297000002"')
     assert "+375 29 700-00-01" in html
     assert "Виртуальный телефон" in html  # Russian by default
+
+
+def test_picker_leaves_out_home_and_office_lines(client: Client) -> None:
+    SubscriberFactory(msisdn="375172000001", plan=TariffPlanFactory(kind=TariffPlan.Kind.HOME))
+    SubscriberFactory(msisdn="375297000001")
+    response = client.get(reverse("phone:phone"))
+    assert [choice["msisdn"] for choice in response.context["picker"]] == ["375297000001"]
 
 
 def test_picker_is_limited_to_the_first_numbers(client: Client) -> None:
