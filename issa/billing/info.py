@@ -251,10 +251,18 @@ def additional_info(*, subscriber: Subscriber, now: datetime, ip: str | None) ->
     )
 
 
-USSD_SCREEN = 182  # characters of one USSD screen (GSM 03.38, 7-bit)
+USSD_SCREEN = 182  # characters of one USSD screen in the GSM 7-bit alphabet (160 octets)
+USSD_SCREEN_UCS2 = 80  # the same 160 octets hold 80 characters when the text needs UCS-2 (Cyrillic)
 
 
-def balance_screen(*, subscriber: Subscriber, now: datetime, limit: int = USSD_SCREEN) -> str:
+def ussd_fits(text: str, limit: int | None = None) -> bool:
+    """Whether ``text`` fits one USSD screen: 182 Latin characters, 80 Cyrillic ones."""
+    if limit is not None:
+        return len(text) <= limit
+    return len(text) <= (USSD_SCREEN if text.isascii() else USSD_SCREEN_UCS2)
+
+
+def balance_screen(*, subscriber: Subscriber, now: datetime, limit: int | None = None) -> str:
     """*100#: «Баланс: 12,34 руб.» and, when the plan or services include any, «Осталось: 350 мин,
     80 SMS, 4096 МБ» (summed by kind over the plan and packages), cut to one USSD screen."""
     from django.utils.translation import gettext as gettext_now
@@ -270,7 +278,7 @@ def balance_screen(*, subscriber: Subscriber, now: datetime, limit: int = USSD_S
     items = [f"{totals[kind][0]} {labels[kind]}" for kind in labels if kind in totals]
     while items:
         candidate = text + "\n" + gettext_now("Left: %(items)s") % {"items": ", ".join(items)}
-        if len(candidate) <= limit:
+        if ussd_fits(candidate, limit):
             return candidate
         items.pop()
-    return text[:limit]
+    return text

@@ -46,10 +46,19 @@ def test_bss_3_ussd_100_balance_and_remaining_allowances_on_one_screen(client, s
     assert response.status_code == 200
     text = response.json()["text"]
     assert text == "Баланс: 1\u00a0234,56\u00a0руб.\nОсталось: 350 мин, 100 SMS, 5120 МБ"
-    assert len(text) <= 182
+    assert len(text) <= 80  # Cyrillic travels as UCS-2: 80 characters to a screen
 
 
 @time_machine.travel(NOW, tick=False)
 def test_bss_3_ussd_100_cuts_allowances_to_fit_the_screen(subscriber):
     text = balance_screen(subscriber=subscriber, now=NOW, limit=45)
     assert text == "Баланс: 1\u00a0234,56\u00a0руб.\nОсталось: 350 мин"
+
+
+def test_bss_3_ussd_screen_is_182_latin_or_80_cyrillic_characters():
+    from issa.billing.info import ussd_fits
+
+    assert ussd_fits("x" * 182)
+    assert not ussd_fits("x" * 183)
+    assert ussd_fits("ж" * 80)
+    assert not ussd_fits("ж" * 81)
