@@ -308,7 +308,7 @@ def test_auth_14_revoked_consent_makes_access_and_refresh_tokens_fail(
 
     listing = client.get("/partners/")
     assert listing.status_code == 200
-    assert "Мелофон" in listing.content.decode()
+    assert "Отозвать доступ «Мелофон»" in listing.content.decode()
 
     response = client.post(f"/partners/{consent.pk}/revoke/")
 
@@ -323,7 +323,7 @@ def test_auth_14_revoked_consent_makes_access_and_refresh_tokens_fail(
     event = AuditEvent.objects.get(action="sso.consent_revoked")
     assert event.subscriber_id == subscriber_user.subscriber_id
     assert event.details["client_id"] == PARTNER_ID
-    assert "Мелофон" not in client.get("/partners/").content.decode()
+    assert "Отозвать доступ «Мелофон»" not in client.get("/partners/").content.decode()
     # The next sign-in asks again.
     assert client.get(new_flow().authorize_url).status_code == 200
 
@@ -354,7 +354,7 @@ def test_auth_14_another_users_consent_cannot_be_revoked(client: Client, partner
     assert Consent.objects.filter(pk=consent.pk).exists()
     assert issued_rows() == rows
     assert not AuditEvent.objects.filter(action="sso.consent_revoked").exists()
-    assert "Мелофон" not in intruder.get("/partners/").content.decode()
+    assert "Отозвать доступ «Мелофон»" not in intruder.get("/partners/").content.decode()
 
 
 def test_auth_14_consents_page_needs_login(client: Client) -> None:
