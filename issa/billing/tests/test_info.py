@@ -78,6 +78,7 @@ def test_info_2_personal_page_shows_plan_balance_status_dates_and_allowances(
     assert '<label for="allowance-1">' in html
     assert 'max="5120"' in html  # 5 GB in MB
     assert "PIN/PUK" in html
+    assert "Сменить пароль" in html  # the seed: the password can be changed right there
     assert "1234" not in html.replace("12,34", "")  # the PIN is not on the page until asked for
 
 
