@@ -16,6 +16,7 @@ from issa.core.errors import DomainError
 from .actor import Actor
 from .models import ApiToken, AuditEvent, OtpChallenge, PendingRequest, User
 from .services import limits, password_issue_temporary
+from .services.accounts import puk_registration_set
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -138,3 +139,41 @@ class PendingRequestAdmin(ReadOnlyAdmin):
     list_filter = ("state", "kind")
     search_fields = ("user__login",)
     exclude = ("session_key",)
+
+
+# --- AUTH-4: "Регистрация по PUK1", set by a sales centre on the subscriber's page ------------
+
+
+def _puk_registration(request: HttpRequest, queryset: QuerySet[Any], enabled: bool) -> int:
+    return sum(
+        puk_registration_set(subscriber=subscriber, enabled=enabled, actor=_admin_actor(request), now=clock.now())
+        for subscriber in queryset
+    )
+
+
+@admin.action(description=_("Enable «Регистрация по PUK1» (AUTH-4)"))
+def enable_puk_registration(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    count = _puk_registration(request, queryset, True)
+    modeladmin.message_user(request, _("PUK1 registration enabled for %(n)s numbers.") % {"n": count})
+
+
+@admin.action(description=_("Disable «Регистрация по PUK1» (AUTH-4)"))
+def disable_puk_registration(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    count = _puk_registration(request, queryset, False)
+    modeladmin.message_user(request, _("PUK1 registration disabled for %(n)s numbers.") % {"n": count})
+
+
+def _attach_subscriber_actions() -> None:
+    """The subscriber's back-office page belongs to the subscribers app; identity adds its two
+    actions there (the rule and its audit live in identity.services)."""
+    from issa.subscribers.models import Subscriber
+
+    subscriber_admin = admin.site._registry.get(Subscriber)
+    if subscriber_admin is None:
+        return
+    actions = tuple(subscriber_admin.actions or ())
+    if enable_puk_registration not in actions:
+        subscriber_admin.actions = (*actions, enable_puk_registration, disable_puk_registration)
+
+
+_attach_subscriber_actions()

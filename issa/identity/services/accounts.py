@@ -532,3 +532,25 @@ def password_issue_temporary(*, subscriber: Any, actor: Actor, now: datetime) ->
 
         sms_send(msisdn=subscriber.msisdn, text=text, kind="password", now=now, sensitive=True)
     return user
+
+
+def puk_registration_set(*, subscriber: Any, enabled: bool, actor: Actor, now: datetime) -> bool:
+    """AUTH-4: a sales centre switches "Регистрация по PUK1" on or off for a number (audited).
+    Returns True when the flag changed."""
+    from issa.subscribers.models import Subscriber
+
+    with transaction.atomic():
+        locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if locked.puk_registration == enabled:
+            return False
+        locked.puk_registration = enabled
+        locked.save(update_fields=["puk_registration", "updated_at"])
+        subscriber.puk_registration = enabled
+        audit_record(
+            actor=actor,
+            action="auth.puk_registration_enabled" if enabled else "auth.puk_registration_disabled",
+            now=now,
+            subscriber=locked,
+            obj=locked,
+        )
+    return True

@@ -132,7 +132,7 @@ def pending_cancel(*, request_id: int, user: User, actor: Actor, now: datetime, 
 def _cancel_queryset(qs: Any, *, reason: str, now: datetime, state: str = State.CANCELLED) -> int:
     count = 0
     actor = Actor.system("AUTH-9 session ended")
-    for req in qs.select_related("user", "user__subscriber").select_for_update():
+    for req in qs.select_related("user", "user__subscriber").select_for_update(of=("self",)):
         _closed(req, state, reason, now)
         audit_record(
             actor=actor,

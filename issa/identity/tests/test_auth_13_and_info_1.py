@@ -105,3 +105,28 @@ def test_info_1_home_requires_login(client, db):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("portal:login"))
+
+
+def test_auth_4_back_office_enables_puk_registration_audited(client, subscriber, web, now):
+    from issa.identity.services import Method, registration_complete
+
+    _staff(client)
+    response = client.post(
+        reverse("admin:subscribers_subscriber_changelist"),
+        {"action": "enable_puk_registration", "_selected_action": [subscriber.pk]},
+    )
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.puk_registration
+    event = AuditEvent.objects.get(action="auth.puk_registration_enabled")
+    assert event.channel == "admin"
+    assert event.subscriber == subscriber
+    registration_complete(
+        msisdn=subscriber.msisdn,
+        method=Method.PUK,
+        secret="12345678",
+        password="Minsk2026",
+        password2="Minsk2026",
+        actor=web,
+        now=now,
+    )
