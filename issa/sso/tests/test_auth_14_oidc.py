@@ -572,3 +572,20 @@ def test_auth_14_token_endpoint_locks_an_ip_after_failed_client_authentications(
     assert AccessToken.objects.count() == 0
     limits.clear(ip="127.0.0.1")
     assert partner_server.post("/o/token/", data, HTTP_AUTHORIZATION=basic_auth()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "allow", "deny"),
+    [("ru", "Разрешить", "Отказать"), ("be", "Дазволіць", "Адмовіць"), ("en", "Allow", "Deny")],
+)
+def test_auth_14_consent_screen_speaks_the_subscribers_language(
+    client: Client, partner: Any, subscriber_user: Any, language: str, allow: str, deny: str
+) -> None:
+    client.force_login(subscriber_user)
+
+    page = client.get(new_flow().authorize_url, HTTP_ACCEPT_LANGUAGE=language)
+
+    html = page.content.decode()
+    assert f'lang="{language}"' in html
+    assert allow in html
+    assert deny in html
