@@ -278,3 +278,82 @@ def test_bss_3_fees_charge_command_replays_days_once_and_refuses_the_future():
             call_command("fees_charge", "--from", "2026-11-01", "--to", "2026-11-11")
     assert fees_of(subscriber, (2026, 11)) == -250
     assert "2026-11-01: 1 subscribers, 1 entries booked" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_bss_3_price_change_mid_month_applies_from_its_day_and_reprices_nothing_booked():
+    from issa.testing.factories import PlanTermsFactory
+
+    daily = plan("daily-v", TariffPlan.FeePeriod.DAILY, "0.50")
+    subscriber = subscriber_with_balance(RICH, plan=daily)
+    day = date(2026, 11, 1)
+    while day <= date(2026, 11, 10):
+        with time_machine.travel(at(day, 0, 5), tick=False):
+            fees_run(now=clock.now())
+        day += timedelta(days=1)
+    PlanTermsFactory(plan=daily, fee=Decimal("0.60"), valid_from=at(date(2026, 11, 15)))  # announced on the 10th
+    run_month(2026, 11)
+    assert fees_of(subscriber, (2026, 11)) == -(14 * 50 + 16 * 60)
+    assert fees_of(subscriber, effective_at=at(date(2026, 11, 14))) == -50
+    assert fees_of(subscriber, effective_at=at(date(2026, 11, 15))) == -60
+
+
+@pytest.mark.django_db
+def test_svc_9_pause_across_the_month_boundary_on_a_monthly_plan():
+    monthly = plan("monthly-b", TariffPlan.FeePeriod.MONTHLY, "15.00")
+    subscriber = subscriber_with_balance(RICH, plan=monthly)
+    pause = service("pause-b", ServiceTerms.FeePeriod.NONE, "0", kind=Service.Kind.PAUSE)
+    connect(subscriber, pause, at(date(2026, 11, 25), 10), at(date(2026, 12, 3), 12))
+    run_month(2026, 11)
+    run_month(2026, 12)
+    # November: 15.00, then 7.50 × 5/30 back for 26–30 November
+    assert fees_of(subscriber, (2026, 11)) == -1500 + 125
+    # December: 15.00 in advance on the 1st (paused), then 7.50 × 3/31 = 0.7258 back for 1–3 December
+    assert fees_of(subscriber, (2026, 12)) == -1500 + 73
+    assert fees_of(subscriber, effective_at=at(date(2026, 12, 4))) == 0
+
+
+@pytest.mark.django_db
+def test_bss_3_monthly_plan_with_a_discount_pro_rata_for_a_new_subscriber():
+    monthly = plan("monthly-n", TariffPlan.FeePeriod.MONTHLY, "30.00", discount="6.00")
+    subscriber = subscriber_with_balance(RICH, plan=monthly)
+    PlanPeriod.objects.filter(subscriber=subscriber).update(valid_from=at(date(2026, 11, 21), 18, 45))
+    run_month(2026, 11, twice=True)
+    assert fees_of(subscriber, (2026, 11)) == -800  # (30.00 − 6.00) × 10/30
+    entry = LedgerEntry.objects.get(subscriber=subscriber, kind="subscription_fee")
+    assert (entry.details["days"], entry.details["of"]) == (10, 30)
+    assert entry.effective_at == at(date(2026, 11, 21))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bss_3_two_fee_jobs_at_once_charge_exactly_once():
+    """Two workers running the same day concurrently (PostgreSQL: real parallel transactions)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel transactions need PostgreSQL")
+    daily = plan("daily-t", TariffPlan.FeePeriod.DAILY, "0.25")
+    subscribers = [subscriber_with_balance(RICH, plan=daily) for _ in range(30)]
+    day = date(2026, 11, 3)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            fees_charge_day(day=day, now=at(day, 0, 5), batch_size=7)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for subscriber in subscribers:
+        assert fees_of(subscriber) == -25
