@@ -87,9 +87,8 @@ def _first_local_day(start: datetime) -> date:
 
 
 def _terms_at(versions: list[Any], moment: datetime) -> Any | None:
-    """The terms in force at ``moment`` (the latest ``valid_from`` not after it); when none is
-    yet in force, the first one that starts later the same day is not used: fees follow the
-    terms of the day's start. ``versions`` is sorted by ``valid_from`` ascending."""
+    """The terms in force at ``moment``: the latest ``valid_from`` not after it (None before the
+    first). ``versions`` is sorted by ``valid_from`` ascending."""
     found = None
     for terms in versions:
         if terms.valid_from <= moment:
