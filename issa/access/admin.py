@@ -115,11 +115,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ActiveFilter(admin.SimpleListFilter):
-    title = _("state")
+    title = pgettext_lazy("access", "state")
     parameter_name = "active"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("yes", pgettext_lazy("access block", "Active")), ("no", pgettext_lazy("access block", "Lifted"))]
+        return [("yes", pgettext_lazy("access", "Active")), ("no", pgettext_lazy("access", "Lifted"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "yes":
@@ -195,7 +195,7 @@ class CorporateRoleInline(admin.TabularInline):
         "revoked_at",
         "revoke_note",
     )
-    verbose_name_plural = _("corporate roles")
+    verbose_name_plural = pgettext_lazy("access", "corporate roles")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -235,7 +235,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
             return super().get_search_results(request, queryset, search_term)
         return by_number, False
 
-    @admin.display(description=_("client"), ordering="account__client__name")
+    @admin.display(description=pgettext_lazy("access", "client"), ordering="account__client__name")
     def client_name(self, obj: SubscriberAccess) -> str:
         return obj.account.client.name
 
@@ -243,7 +243,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
     def access_open(self, obj: Any) -> bool:
         return not obj.access_closed
 
-    @admin.display(description=_("corporate role"), boolean=True)
+    @admin.display(description=pgettext_lazy("access", "corporate role"), boolean=True)
     def role(self, obj: Any) -> bool:
         return bool(obj.has_role)
 

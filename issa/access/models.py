@@ -32,33 +32,37 @@ class AccessBlock(models.Model):
         "subscribers.Subscriber",
         on_delete=models.PROTECT,
         related_name="access_blocks",
-        verbose_name=_("subscriber"),
+        verbose_name=pgettext_lazy("access", "subscriber"),
     )
-    reason = models.CharField(pgettext_lazy("access block", "reason"), max_length=12, choices=Reason.choices)
-    set_at = models.DateTimeField(_("closed at"))
+    reason = models.CharField(pgettext_lazy("access", "reason"), max_length=12, choices=Reason.choices)
+    set_at = models.DateTimeField(pgettext_lazy("access", "closed at"))
     set_by = models.ForeignKey(
         "identity.User",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("access", "closed by"),
     )
-    set_by_label = models.CharField(_("closed by (as shown)"), max_length=120, blank=True)
-    set_channel = models.CharField(_("closed through"), max_length=10, blank=True)
-    note = models.TextField(_("reason given"), blank=True, help_text=_("Staff's reason or the application's reference"))
-    lifted_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    set_by_label = models.CharField(pgettext_lazy("access", "closed by (as shown)"), max_length=120, blank=True)
+    set_channel = models.CharField(pgettext_lazy("access", "closed through"), max_length=10, blank=True)
+    note = models.TextField(
+        pgettext_lazy("access", "reason given"),
+        blank=True,
+        help_text=_("Staff's reason or the application's reference"),
+    )
+    lifted_at = models.DateTimeField(pgettext_lazy("access", "opened at"), null=True, blank=True)
     lifted_by = models.ForeignKey(
         "identity.User",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("opened by"),
+        verbose_name=pgettext_lazy("access", "opened by"),
     )
-    lifted_by_label = models.CharField(_("opened by (as shown)"), max_length=120, blank=True)
-    lifted_channel = models.CharField(_("opened through"), max_length=10, blank=True)
-    lift_note = models.TextField(_("reason for opening"), blank=True)
+    lifted_by_label = models.CharField(pgettext_lazy("access", "opened by (as shown)"), max_length=120, blank=True)
+    lifted_channel = models.CharField(pgettext_lazy("access", "opened through"), max_length=10, blank=True)
+    lift_note = models.TextField(pgettext_lazy("access", "reason for opening"), blank=True)
 
     class Meta:
         verbose_name = _("ISSA access block")
@@ -87,14 +91,17 @@ class PukAttempt(models.Model):
     """A wrong PUK1 typed to reopen access (AUTH-10): counted to stop guessing."""
 
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.CASCADE, related_name="+", verbose_name=_("subscriber")
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("access", "subscriber"),
     )
-    at = models.DateTimeField(_("when"))
-    channel = models.CharField(_("channel"), max_length=10)
+    at = models.DateTimeField(pgettext_lazy("access", "when"))
+    channel = models.CharField(pgettext_lazy("access", "channel"), max_length=10)
 
     class Meta:
-        verbose_name = _("wrong PUK1 attempt")
-        verbose_name_plural = _("wrong PUK1 attempts")
+        verbose_name = pgettext_lazy("access", "wrong PUK1 attempt")
+        verbose_name_plural = pgettext_lazy("access", "wrong PUK1 attempts")
         indexes = [models.Index(fields=["subscriber", "at"], name="access_puk_attempt_idx")]
 
     def __str__(self) -> str:
@@ -118,35 +125,48 @@ class CorporateRole(models.Model):
         "subscribers.Subscriber",
         on_delete=models.PROTECT,
         related_name="corporate_roles",
-        verbose_name=_("holder's number"),
+        verbose_name=pgettext_lazy("access", "holder's number"),
     )
     client = models.ForeignKey(
         "customers.Client",
         on_delete=models.PROTECT,
         related_name="corporate_roles",
-        verbose_name=_("client"),
+        verbose_name=pgettext_lazy("access", "client"),
         help_text=_("The holder's client: the role manages this client's numbers only"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("access", "role"), max_length=16, choices=Role.choices)
     rights = models.JSONField(
-        _("rights"), default=list, blank=True, help_text=_("A supervisor's rights; an administrator has all")
+        pgettext_lazy("access", "rights"),
+        default=list,
+        blank=True,
+        help_text=_("A supervisor's rights; an administrator has all"),
     )
-    application = models.CharField(_("client's application"), max_length=120, blank=True)
-    granted_at = models.DateTimeField(pgettext_lazy("corporate role", "granted at"))
+    application = models.CharField(pgettext_lazy("access", "client's application"), max_length=120, blank=True)
+    granted_at = models.DateTimeField(pgettext_lazy("access", "granted at"))
     granted_by = models.ForeignKey(
-        "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+        "identity.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("access", "granted by"),
     )
-    granted_by_label = models.CharField(_("granted by (as shown)"), max_length=120, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    granted_by_label = models.CharField(pgettext_lazy("access", "granted by (as shown)"), max_length=120, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("access", "revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
+        "identity.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("access", "revoked by"),
     )
-    revoked_by_label = models.CharField(_("revoked by (as shown)"), max_length=120, blank=True)
-    revoke_note = models.TextField(_("reason for revoking"), blank=True)
+    revoked_by_label = models.CharField(pgettext_lazy("access", "revoked by (as shown)"), max_length=120, blank=True)
+    revoke_note = models.TextField(pgettext_lazy("access", "reason for revoking"), blank=True)
 
     class Meta:
-        verbose_name = _("corporate role")
-        verbose_name_plural = _("corporate roles")
+        verbose_name = pgettext_lazy("access", "corporate role")
+        verbose_name_plural = pgettext_lazy("access", "corporate roles")
         ordering = ["-granted_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -180,8 +200,8 @@ class SubscriberAccess(Subscriber):
 
     class Meta:
         proxy = True
-        verbose_name = _("number's ISSA access")
-        verbose_name_plural = _("numbers' ISSA access")
+        verbose_name = pgettext_lazy("access", "number's ISSA access")
+        verbose_name_plural = pgettext_lazy("access", "numbers' ISSA access")
 
 
 class ClientAccess(Client):
@@ -189,5 +209,5 @@ class ClientAccess(Client):
 
     class Meta:
         proxy = True
-        verbose_name = _("client's ISSA access")
-        verbose_name_plural = _("clients' ISSA access")
+        verbose_name = pgettext_lazy("access", "client's ISSA access")
+        verbose_name_plural = pgettext_lazy("access", "clients' ISSA access")

@@ -88,7 +88,7 @@ def test_auth_11_htmx_swaps_the_row(client, corp):
 
     assert response.status_code == 200
     row = response.content.decode()
-    assert row.lstrip().startswith(f'<tr id="number-{corp.worker.msisdn}"')
+    assert row.lstrip().startswith(f'<article id="number-{corp.worker.msisdn}"')
     assert "Открыть доступ" in row
     assert "Доступ номера" in row
 
