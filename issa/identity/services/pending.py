@@ -15,6 +15,9 @@ How a later flow (promised payment, delivery change, order) uses it::
     # or "Отмена"
     pending_cancel(request_id=req_id, user=request.user, actor=actor, now=now)
 
+From the API, use ``api_session_key(request.api_token)`` as the session key: the request then
+ends with the token (logout, revocation, password change, expiry).
+
 Cancelled for you: at logout (``logout``), at a password change (other sessions), on the first
 request after an idle timeout (``IdleSessionMiddleware``), and by the periodic job
 ``identity.pending_sweep`` for sessions that never come back. A request also expires by itself
@@ -41,10 +44,31 @@ from .audit import audit_record
 State = PendingRequest.State
 
 
+API_PREFIX = "api:"  # an API client's "session" is its bearer token: ``api_session_key(token)``
+
+
+def api_session_key(token: Any) -> str:
+    """The session key of a request made with a bearer token (ends when the token ends)."""
+    return f"{API_PREFIX}{token.pk}"
+
+
 def session_alive(session_key: str) -> bool:
-    """Whether the session still exists and is logged in (any session engine)."""
+    """Whether the session still exists and is logged in (any session engine), or for an API
+    key, whether its token is still live."""
     if not session_key:
         return False
+    if session_key.startswith(API_PREFIX):
+        from django.utils import timezone
+
+        from ..models import ApiToken
+
+        token_id = session_key[len(API_PREFIX) :]
+        return (
+            token_id.isdigit()
+            and ApiToken.objects.filter(
+                pk=int(token_id), revoked_at__isnull=True, expires_at__gt=timezone.now()
+            ).exists()
+        )
     engine: Any = import_module(settings.SESSION_ENGINE)
     store = engine.SessionStore(session_key)
     data = store.load()

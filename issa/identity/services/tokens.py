@@ -16,6 +16,7 @@ from ..actor import Actor
 from ..models import ApiToken, User
 from .access_hook import ensure_access
 from .audit import audit_record
+from .pending import api_session_key, pending_cancel_for_session
 
 PREFIX = "issa_"
 
@@ -71,10 +72,14 @@ def token_revoke(*, user: User, token_id: int, actor: Actor, now: datetime) -> A
             raise not_found()
         token.revoked_at = now
         token.save(update_fields=["revoked_at"])
+        pending_cancel_for_session(session_key=api_session_key(token), reason="logout", now=now)
         audit_record(actor=actor, action="auth.token_revoked", now=now, subscriber=user.subscriber, obj=token)
     return token
 
 
 def tokens_revoke_all(*, user: User, now: datetime) -> int:
     """Password changed or recovered: every token of the user dies."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in live:
+        pending_cancel_for_session(session_key=api_session_key(token), reason="password_changed", now=now)
+    return ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=now)

@@ -156,7 +156,6 @@ def test_auth_8_temporary_password_expires(subscriber, web, now):
 
 def test_auth_6_web_login_rotates_the_session_key(client, registered):
     client.get(reverse("portal:login"))
-    client.session["probe"] = 1
     session = client.session
     session["probe"] = 1
     session.save()

@@ -104,3 +104,22 @@ def test_auth_9_user_cancels_own_request(registered, web, now):
 def test_auth_9_session_cookie_age_is_fifteen_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == 15 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_auth_9_api_pending_request_ends_with_its_token(registered, web, now):
+    from issa.identity.services import token_create, token_revoke
+    from issa.identity.services.pending import api_session_key
+
+    token, _raw = token_create(user=registered, name="app", actor=web, now=now)
+    key = api_session_key(token)
+    req = pending_start(session_key=key, user=registered, kind="test.api", payload={}, actor=web, now=now)
+    assert pending_sweep(now=now) == 0  # the token is live: the request stays
+    token_revoke(user=registered, token_id=token.pk, actor=web, now=now)
+    req.refresh_from_db()
+    assert req.state == State.CANCELLED
+    assert req.reason == "logout"
+
+
+def test_auth_9_pages_with_secrets_are_not_cached(client, registered):
+    response = client.get(reverse("portal:login"))
+    assert "no-store" in response["Cache-Control"]

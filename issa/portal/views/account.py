@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from issa.core import clock, rules
@@ -65,6 +66,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
+@never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     """AUTH-6: number and password (and the SMS code when the operator asks for it)."""
     if request.user.is_authenticated:
@@ -96,6 +98,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/account/login.html", context)
 
 
+@never_cache
 def login_code(request: HttpRequest) -> HttpResponse:
     """AUTH-6 variant: the SMS code after the password."""
     step: dict[str, Any] = request.session.get(LOGIN_STEP_KEY) or {}
@@ -154,12 +157,14 @@ def _resolves(url_name: str) -> bool:
     return True
 
 
+@never_cache
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """INFO-1: full name and number, the main menu and the same menu with a line per item."""
     return render(request, "portal/account/home.html", home_context(request))
 
 
+@never_cache
 @login_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
     """AUTH-8: change at any time; forced for temporary and expired passwords."""

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from issa.core import clock, rules
 from issa.core.errors import DomainError
@@ -108,6 +109,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return _start(request, "register")
 
 
+@never_cache
 def register_confirm(request: HttpRequest) -> HttpResponse:
     """AUTH-1 step 2: the code (or PUK1) and the password, then "Зарегистрироваться"."""
     from .account import home_context, start_session
@@ -153,6 +155,7 @@ def recover(request: HttpRequest) -> HttpResponse:
     return _start(request, "recover")
 
 
+@never_cache
 def recover_confirm(request: HttpRequest) -> HttpResponse:
     """AUTH-7 step 2: the code (or PUK1) and the new password twice."""
     context = _confirm_context(request, "recover")
