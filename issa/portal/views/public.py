@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 
 from issa.core import rules
+from issa.core.phone import format_msisdn
 
 # Where the start page's buttons lead, by the kind of user chosen (mobile or home and office).
 # The first URL name that exists wins, so the page works while an area is still being built.
@@ -35,8 +36,10 @@ def start(request: HttpRequest) -> HttpResponse:
         target = _first_url(TARGETS.get((go, kind), ()))
         if target:
             return redirect(target)
+    login = request.user.get_username() if request.user.is_authenticated else ""
     context = {
         "kind": kind,
+        "signed_in_as": format_msisdn(login) if login.isdigit() else login,
         "password_min": rules.get("PASSWORD_MIN_LENGTH"),  # AUTH-3
         "password_max": rules.get("PASSWORD_MAX_LENGTH"),
         "answer_hours": rules.get("SUPPORT_ANSWER_HOURS"),  # SUP-2
