@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.middleware import DomainErrorMiddleware
+from issa.identity.models import User
 from issa.testing.factories import SubscriberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_log_in_button_leads_to_the_login_of_the_chosen_kind(client: Client, kin
 
 
 def test_signed_in_visitor_is_offered_the_way_back_to_the_account(client: Client) -> None:
-    user = UserFactory(subscriber=SubscriberFactory(msisdn="375297000011"))
+    user: User = UserFactory(subscriber=SubscriberFactory(msisdn="375297000011"))
     client.force_login(user)
     html = client.get("/").content.decode()
     assert "Вы вошли как +375 29 700-00-11." in html
