@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.template.loader import render_to_string
@@ -65,7 +65,7 @@ def test_log_in_button_leads_to_the_login_of_the_chosen_kind(client: Client, kin
 
 
 def test_signed_in_visitor_is_offered_the_way_back_to_the_account(client: Client) -> None:
-    user: User = UserFactory(subscriber=SubscriberFactory(msisdn="375297000011"))
+    user = cast(User, UserFactory(subscriber=SubscriberFactory(msisdn="375297000011")))
     client.force_login(user)
     html = client.get("/").content.decode()
     assert "Вы вошли как +375 29 700-00-11." in html
