@@ -174,7 +174,7 @@ def partner_tokens_end(*, user: Any, actor: Actor, now: datetime, reason: str) -
 def partner_client_register(
     *,
     client_id: str,
-    client_secret: str,
+    client_secret: str | None,
     name: str,
     redirect_uris: list[str],
     actor: Actor,
@@ -183,7 +183,8 @@ def partner_client_register(
     """Register (or bring up to date) a confidential partner client: authorization code with PKCE,
     RS256 id_tokens, consent required. Idempotent: the same call twice changes nothing new.
 
-    Returns ``(application, created)``. The secret is stored hashed by django-oauth-toolkit.
+    Returns ``(application, created)``. The secret is stored hashed by django-oauth-toolkit;
+    ``client_secret=None`` keeps the secret of an existing client.
     """
     Application = get_application_model()
     wanted: dict[str, Any] = {
@@ -199,13 +200,15 @@ def partner_client_register(
         application = Application.objects.select_for_update().filter(client_id=client_id).first()
         created = application is None
         if application is None:
+            if not client_secret:
+                raise ValueError("a new partner needs a client secret")
             application = Application(client_id=client_id, client_secret=client_secret, **wanted)
             changed = ["all"]
         else:
             changed = [field for field, value in wanted.items() if getattr(application, field) != value]
             for field in changed:
                 setattr(application, field, wanted[field])
-            if not check_password(client_secret, application.client_secret):
+            if client_secret is not None and not check_password(client_secret, application.client_secret):
                 application.client_secret = client_secret
                 changed.append("client_secret")
         if not changed:

@@ -3,7 +3,8 @@
 Only what partners need is exposed: authorize (ISSA's consent screen), token, revocation,
 discovery, JWKS and userinfo. django-oauth-toolkit's application-management pages, device flow,
 introspection and dynamic registration are deliberately not routed: partners are registered by
-the operator (``manage.py sso_register_melofon`` for the demo, or the back office), not by anyone signed in.
+the operator (``manage.py sso_register_partner``; ``sso_register_melofon`` for the demo), not by
+anyone signed in. RFC 8414 metadata is routed too: it fixes the RFC 9207 ``iss`` to ``<host>/o``.
 The namespace stays ``oauth2_provider`` because the library reverses its own URL names.
 """
 
