@@ -5,6 +5,10 @@ the purpose, single use, valid ``OTP_TTL_SECONDS``, ``OTP_MAX_ATTEMPTS`` wrong t
 The SMS is WebOTP-shaped (last line ``@host #code``) so that phones fill the code in.
 A code requested for a number the operator does not serve is recorded but never sent, so the
 answer does not tell which numbers exist.
+
+Other flows that need "additional authentication" (e.g. call detail, PIN/PUK display) use the
+``step_up`` purpose: ``otp_send(msisdn=…, purpose=OtpChallenge.Purpose.STEP_UP, actor=…, now=…)``
+then ``otp_verify(…)`` outside their own atomic block; a wrong code raises ``otp_invalid``.
 """
 
 from __future__ import annotations
