@@ -6,14 +6,16 @@ sign-in): None means open; otherwise the DomainError to show, already translated
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from issa.core import rules
 from issa.core.errors import DomainError, ErrorKind, not_found
+from issa.core.phone import parse_msisdn
 from issa.subscribers.models import Subscriber
 
 from .models import AccessBlock, CorporateRole
@@ -142,11 +144,20 @@ def corporate_numbers(
     ``search`` matches digits of the number, the user's name or the account number; ``access``
     is "open" or "closed"."""
     active_block = AccessBlock.objects.filter(subscriber=OuterRef("pk"), lifted_at__isnull=True)
+    precedence = Case(*(When(reason=r, then=Value(i)) for i, r in enumerate(PRECEDENCE)), default=Value(99))
+    administrator = CorporateRole.objects.filter(
+        subscriber=OuterRef("pk"), role=CorporateRole.Role.ADMINISTRATOR, revoked_at__isnull=True
+    )
     numbers = (
         Subscriber.objects.filter(account__client_id=role.client_id)
         .exclude(status=Subscriber.Status.CLOSED)
         .select_related("account", "plan")
-        .annotate(access_closed=Exists(active_block))
+        .annotate(
+            access_closed=Exists(active_block),
+            access_reason=Subquery(active_block.order_by(precedence).values("reason")[:1]),
+            closed_by_corporate=Exists(active_block.filter(reason=Reason.CORPORATE)),
+            holder_is_administrator=Exists(administrator),
+        )
         .order_by("msisdn")
     )
     search = (search or "").strip()
@@ -155,6 +166,8 @@ def corporate_numbers(
         condition = Q(user_name__icontains=search) | Q(account__number=search)
         if digits:
             condition |= Q(msisdn__contains=digits)
+        with suppress(DomainError):
+            condition |= Q(msisdn=parse_msisdn(search))  # "8 029 …" and other typed forms
         numbers = numbers.filter(condition)
     if status:
         numbers = numbers.filter(status=status)
@@ -163,6 +176,31 @@ def corporate_numbers(
     elif access == "closed":
         numbers = numbers.filter(access_closed=True)
     return numbers
+
+
+def corporate_refusal(*, role: CorporateRole, subscriber_id: int, holder_is_administrator: bool) -> DomainError | None:
+    """Why this role may not open or close the access of one of its client's numbers (None: it
+    may). The one rule the service enforces and the corporate page follows to offer buttons."""
+    if not role.active:
+        return DomainError("no_corporate_role", _("You have no corporate role."), kind=ErrorKind.FORBIDDEN)
+    if not role.has_right(CorporateRole.Right.ACCESS):
+        return DomainError(
+            "right_missing", _("Your role does not allow managing ISSA access."), kind=ErrorKind.FORBIDDEN
+        )
+    if subscriber_id == role.subscriber_id:
+        return DomainError(
+            "own_number",
+            _("Manage the access of your own number with %(ussd)s."),
+            kind=ErrorKind.FORBIDDEN,
+            ussd=rules.get("USSD_ACCESS"),
+        )
+    if role.role == CorporateRole.Role.SUPERVISOR and holder_is_administrator:
+        return DomainError(
+            "administrator_number",
+            _("A supervisor cannot manage the access of an administrator."),
+            kind=ErrorKind.FORBIDDEN,
+        )
+    return None
 
 
 def corporate_number(*, role: CorporateRole, msisdn: str) -> Subscriber:

@@ -29,7 +29,7 @@ from issa.notifications.services import sms_send
 from issa.subscribers.models import Sim, Subscriber
 
 from .models import AccessBlock, CorporateRole, PukAttempt
-from .selectors import MESSAGES, _denial_for, main_reason
+from .selectors import MESSAGES, _denial_for, corporate_refusal, main_reason
 
 Reason = AccessBlock.Reason
 SMS_KIND = "access"
@@ -259,28 +259,15 @@ def _check_corporate(*, role: CorporateRole, subscriber: Subscriber) -> None:
         raise DomainError("no_corporate_role", _("You have no corporate role."), kind=ErrorKind.FORBIDDEN)
     if subscriber.account.client_id != role.client_id or subscriber.status == Subscriber.Status.CLOSED:
         raise not_found()  # another client's number: the same answer as a number that does not exist
-    if not role.has_right(CorporateRole.Right.ACCESS):
-        raise DomainError(
-            "right_missing", _("Your role does not allow managing ISSA access."), kind=ErrorKind.FORBIDDEN
-        )
-    if subscriber.pk == role.subscriber_id:
-        raise DomainError(
-            "own_number",
-            _("Manage the access of your own number with %(ussd)s."),
-            kind=ErrorKind.FORBIDDEN,
-            ussd=rules.get("USSD_ACCESS"),
-        )
-    if (
-        role.role == CorporateRole.Role.SUPERVISOR
-        and CorporateRole.objects.filter(
+    refusal = corporate_refusal(
+        role=role,
+        subscriber_id=subscriber.pk,
+        holder_is_administrator=CorporateRole.objects.filter(
             subscriber=subscriber, role=CorporateRole.Role.ADMINISTRATOR, revoked_at__isnull=True
-        ).exists()
-    ):
-        raise DomainError(
-            "administrator_number",
-            _("A supervisor cannot manage the access of an administrator."),
-            kind=ErrorKind.FORBIDDEN,
-        )
+        ).exists(),
+    )
+    if refusal is not None:
+        raise refusal
 
 
 def access_set_by_corporate(

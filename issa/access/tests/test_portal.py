@@ -36,7 +36,27 @@ def test_auth_11_corporate_page_lists_the_clients_numbers_only(client, corp, oth
     for number in (corp.admin, corp.supervisor, corp.worker, corp.worker2):
         assert format_msisdn(number.msisdn) in page
     assert format_msisdn(other_number.msisdn) not in page
-    assert page.count("Закрыть доступ") == 4
+    assert page.count("Закрыть доступ") == 3  # not for the administrator's own number (*141*3*6# is)
+
+
+def test_auth_11_page_offers_only_what_the_role_may_do(client, corp, now):
+    from issa.access.services import access_close_by_subscriber
+    from issa.identity.actor import Actor
+
+    access_close_by_subscriber(subscriber=corp.worker2, actor=Actor(channel="ussd"), now=now)
+    client.force_login(corp.supervisor_user)
+
+    page = client.get(PAGE).content.decode()
+
+    def card(number):
+        start = page.index(f'id="number-{number.msisdn}"')
+        return page[start : page.index("</article>", start)]
+
+    assert "Закрыть доступ" not in card(corp.admin)  # a supervisor cannot touch an administrator
+    assert "Закрыть доступ" not in card(corp.supervisor)  # nor their own number
+    assert "Закрыть доступ" in card(corp.worker)
+    assert "Закрыт абонентом" in card(corp.worker2)  # closed by its user: the reason, no button
+    assert "Открыть доступ" not in card(corp.worker2)
 
 
 def test_auth_11_corporate_page_search_and_access_filter(client, corp):

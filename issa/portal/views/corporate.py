@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from issa.access import selectors, services
-from issa.access.models import CorporateRole
+from issa.access.models import AccessBlock, CorporateRole
 from issa.core import clock
 from issa.core.errors import DomainError, not_found
 from issa.identity.actor import Actor
@@ -25,6 +25,21 @@ from issa.portal.menu import MenuItem, register
 from issa.subscribers.models import Subscriber
 
 PAGE_SIZE = 50
+REASON_LABELS = dict(AccessBlock.Reason.choices)
+
+
+def _decorate(role: CorporateRole, rows: Any) -> list[Any]:
+    """What each card offers: the services' own refusal rule decides (selectors.corporate_refusal);
+    a number closed by someone else (the subscriber, the operator) shows why and offers nothing."""
+    decorated = list(rows)
+    for s in decorated:
+        refusal = selectors.corporate_refusal(
+            role=role, subscriber_id=s.pk, holder_is_administrator=s.holder_is_administrator
+        )
+        s.reason_label = REASON_LABELS.get(s.access_reason, "")
+        s.can_open = refusal is None and s.closed_by_corporate
+        s.can_close = refusal is None and not s.access_closed
+    return decorated
 
 
 def _role(request: HttpRequest) -> CorporateRole:
@@ -47,11 +62,11 @@ def numbers(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "role": role,
         "page": page,
+        "rows": _decorate(role, page.object_list),
         "q": search,
         "status": status,
         "access": access,
         "statuses": [(value, label) for value, label in Subscriber.Status.choices if value != "closed"],
-        "can_manage_access": role.has_right(CorporateRole.Right.ACCESS),
     }
     return render(request, "portal/corporate/numbers.html", context)
 
@@ -77,10 +92,9 @@ def set_access(request: HttpRequest, msisdn: str) -> HttpResponse:
         "number": subscriber
     }
     if getattr(request, "htmx", False):
-        row = selectors.corporate_numbers(role=role).get(pk=subscriber.pk)
+        row = _decorate(role, selectors.corporate_numbers(role=role).filter(pk=subscriber.pk))[0]
         context = {
             "s": row,
-            "can_manage_access": role.has_right(CorporateRole.Right.ACCESS),
             "notice": error.text() if error else done,
             "notice_error": error is not None,
         }
