@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from issa.core import clock
@@ -85,6 +85,9 @@ class NumberOut(Schema):
     status: str
     status_name: str
     access_open: bool
+    access_reason: str | None = None
+    can_open: bool = False
+    can_close: bool = False
 
 
 class NumberAccessOut(Schema):
@@ -97,6 +100,8 @@ class NumbersFilter(Schema):
     search: str = ""
     status: str = ""
     access: str = ""
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
 
 
 @router.get("/me", response=AccessStateOut, summary="The state of my ISSA access")
@@ -140,17 +145,27 @@ def corporate_numbers(request: HttpRequest, filters: Query[NumbersFilter]) -> li
     numbers = selectors.corporate_numbers(
         role=role, search=filters.search, status=filters.status, access=filters.access
     )
-    return [
-        {
-            "msisdn": s.msisdn,
-            "name": s.user_name,
-            "plan": s.plan.name,
-            "status": s.status,
-            "status_name": str(s.get_status_display()),
-            "access_open": not s.access_closed,  # type: ignore[attr-defined]
-        }
-        for s in numbers[:1000]
-    ]
+    rows = []
+    for s in numbers[filters.offset : filters.offset + filters.limit]:
+        refusal = selectors.corporate_refusal(
+            role=role,
+            subscriber_id=s.pk,
+            holder_is_administrator=s.holder_is_administrator,  # type: ignore[attr-defined]
+        )
+        rows.append(
+            {
+                "msisdn": s.msisdn,
+                "name": s.user_name,
+                "plan": s.plan.name,
+                "status": s.status,
+                "status_name": str(s.get_status_display()),
+                "access_open": not s.access_closed,  # type: ignore[attr-defined]
+                "access_reason": s.access_reason,  # type: ignore[attr-defined]
+                "can_open": refusal is None and s.closed_by_corporate,  # type: ignore[attr-defined]
+                "can_close": refusal is None and not s.access_closed,  # type: ignore[attr-defined]
+            }
+        )
+    return rows
 
 
 def _set(request: HttpRequest, msisdn: str, *, open: bool) -> dict[str, Any]:

@@ -82,12 +82,19 @@ def test_auth_11_api_lists_the_clients_numbers_and_closes_one(client, corp, othe
         corp.worker2.msisdn,
     }
     assert all(n["access_open"] for n in numbers)
+    by_number = {n["msisdn"]: n for n in numbers}
+    assert by_number[corp.worker.msisdn]["can_close"] is True
+    assert by_number[corp.admin.msisdn]["can_close"] is False  # a supervisor cannot touch an administrator
+    page = client.get("/api/access/corporate/numbers", {"limit": 2, "offset": 2}, headers=headers).json()
+    assert [n["msisdn"] for n in page] == sorted(by_number)[2:4]
 
     closed = client.post(f"/api/access/corporate/numbers/{corp.worker.msisdn}/close", headers=headers)
     assert closed.status_code == 200
     assert closed.json() == {"msisdn": corp.worker.msisdn, "access_open": False, "reasons": ["corporate"]}
     listed = client.get("/api/access/corporate/numbers", {"access": "closed"}, headers=headers).json()
-    assert [n["msisdn"] for n in listed] == [corp.worker.msisdn]
+    assert [(n["msisdn"], n["access_reason"], n["can_open"]) for n in listed] == [
+        (corp.worker.msisdn, "corporate", True)
+    ]
 
     opened = client.post(f"/api/access/corporate/numbers/{corp.worker.msisdn}/open", headers=headers)
     assert opened.json()["access_open"] is True
