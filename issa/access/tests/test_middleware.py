@@ -118,3 +118,36 @@ def test_auth_10_guard_query_is_indexed_and_unsorted(subscriber):
             plan = " ".join(str(row) for row in cursor.fetchall())
         assert "SEARCH access_accessblock USING INDEX" in plan
         assert "TEMP B-TREE" not in plan
+
+
+def test_auth_10_closing_cancels_the_sessions_pending_requests(client, user, subscriber, now):
+    """The ended session's multi-step requests (AUTH-9's pending requests) are cancelled with it."""
+    from issa.core import clock
+    from issa.identity.models import PendingRequest
+    from issa.identity.services import pending_start
+
+    client.force_login(user)
+    key = client.session.session_key
+    pending = pending_start(
+        session_key=key, user=user, kind="promised_payment", payload={}, actor=Actor(channel="web"), now=clock.now()
+    )
+    services.access_close_by_subscriber(subscriber=subscriber, actor=Actor(channel="ussd"), now=now)
+
+    client.get(reverse("portal:home"))
+
+    pending.refresh_from_db()
+    assert pending.state == PendingRequest.State.CANCELLED
+
+
+def test_auth_10_denial_is_translated_to_belarusian_and_english(subscriber, now):
+    from django.utils import translation
+
+    from issa.access.selectors import access_denial
+
+    services.access_close_by_subscriber(subscriber=subscriber, actor=Actor(channel="ussd"), now=now)
+    denial = access_denial(subscriber=subscriber)
+    assert denial is not None
+    with translation.override("be"):
+        assert denial.text().startswith("Доступ у Асабісты кабінет закрыты па вашым запыце.")
+    with translation.override("en"):
+        assert denial.text().startswith("Access to the personal account is closed at your request.")
