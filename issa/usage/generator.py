@@ -42,8 +42,9 @@ _BROKEN = (
 
 
 def user_weights(count: int, rng: random.Random) -> list[float]:
-    """Heavy and light users: a Pareto spread, so a few numbers make most of the traffic."""
-    return [rng.paretovariate(1.2) for _ in range(count)]
+    """Heavy and light users: a Pareto spread (capped at 30 times the lightest), so a few numbers
+    make much of the traffic without one number making most of it."""
+    return [min(rng.paretovariate(1.2), 30.0) for _ in range(count)]
 
 
 def _expand(mix: Sequence[tuple[str, str, str, int]]) -> list[tuple[str, str, str]]:
@@ -68,7 +69,7 @@ def record_lines(
     quarantine); every ``broken_every``-th line is broken (0: none)."""
     weights = list(weights) if weights is not None else user_weights(len(msisdns), rng)
     numbers = list(msisdns) + list(unknown)
-    weights = weights + [0.05] * len(unknown)
+    weights = weights + [1.0] * len(unknown)
     home, abroad = _expand(_MIX), _expand(_ROAMING_MIX)
     span = (end - start).total_seconds()
     trip_from = start + (end - start) * 0.4
@@ -89,10 +90,12 @@ def record_lines(
         kind, direction, dest = choice(abroad if in_trip else home)
         other = f"37529{randint(1000000, 9999999)}" if kind != "data" else ""
         if kind == "voice":
-            seconds = int(rng.expovariate(1 / 150)) + 1 if rand() > 0.05 else randint(1200, 3600)
+            seconds = int(rng.expovariate(1 / 110)) + 1 if rand() > 0.01 else randint(600, 2400)
+            if in_trip:
+                seconds = seconds // 3 + 1  # calls abroad are short
             yield f"{rid}|{msisdn}|voice|{stamp}|{seconds}|{direction}|{other}|{dest}|||0|0"
         elif kind == "data":
-            down = int(rng.expovariate(1 / (3000 * KB)))
+            down = int(rng.expovariate(1 / ((300 if in_trip else 3000) * KB)))  # careful abroad
             up = down // randint(5, 20)
             yield (
                 f"{rid}|{msisdn}|data|{stamp}|{randint(30, 3600)}|out||{dest}|internet|{choice(_DOMAINS)}|{up}|{down}"
