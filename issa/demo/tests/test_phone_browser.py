@@ -94,3 +94,15 @@ def test_language_switch_shows_english(page: Any) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Personal account of the subscriber")
     expect(page.get_by_role("button", name="Log in to account")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_a_domain_error_answer_is_swapped_into_the_screen(page: Any) -> None:
+    """The htmx-config of base.html swaps 4xx answers: the DomainError partial is shown in place."""
+    subscriber = subscriber_with_balance(0)
+    page.goto(f"/phone/?msisdn={subscriber.msisdn}")
+    page.locator('.vphone__dialer input[name="msisdn"]').evaluate("field => { field.value = 'not a number'; }")
+    page.get_by_label("USSD-запрос").fill("*100#")
+    page.get_by_role("button", name="Вызов").click()
+    alert = page.locator("#ussd-screen [role=alert]")
+    expect(alert).to_contain_text("Проверьте введённые данные")
+    expect(alert).to_contain_text("Введите номер мобильного телефона Беларуси")
