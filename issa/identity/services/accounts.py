@@ -22,7 +22,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -286,7 +286,11 @@ def _create_or_reset(*, subscriber: Any, password: str, now: datetime, temporary
             date_joined=now,
         )
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same number registered a moment ago elsewhere
+            raise already_registered() from exc
     _store_password(user=user, password=password, now=now, temporary=temporary)
     return user
 
