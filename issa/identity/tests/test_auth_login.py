@@ -238,3 +238,28 @@ def test_auth_8_api_login_with_expired_password_requires_new_one(client, registe
     assert done.status_code == 200
     registered.refresh_from_db()
     assert registered.check_password("Novy12345")
+
+
+def test_auth_8_api_change_password_ends_every_token(client, registered, web, now):
+    _other, other_raw = token_create(user=registered, name="tablet", actor=web, now=now)
+    login = client.post(
+        "/api/auth/login", {"login": registered.login, "password": PASSWORD}, content_type="application/json"
+    )
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    refused = client.post(
+        "/api/auth/password",
+        {"old_password": "Wrong1234", "password": "Novy12345", "password2": "Novy12345"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert refused.status_code == 400
+    assert client.get("/api/auth/me", headers=headers).status_code == 200  # nothing changed
+    done = client.post(
+        "/api/auth/password",
+        {"old_password": PASSWORD, "password": "Novy12345", "password2": "Novy12345"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert done.status_code == 200
+    assert client.get("/api/auth/me", headers=headers).status_code == 401
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {other_raw}"}).status_code == 401

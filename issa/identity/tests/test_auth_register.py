@@ -334,3 +334,45 @@ def test_auth_5_api_already_registered(client, registered):
     response = client.post("/api/auth/register/start", {"msisdn": registered.login}, content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == "already_registered"
+
+
+def test_auth_2_web_resend_refused_within_three_minutes_then_allowed(client, subscriber):
+    import time_machine
+
+    with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False) as traveller:
+        client.post(reverse("portal:register"), {"msisdn": subscriber.msisdn, "method": "sms"})
+        page = client.get(reverse("portal:register_confirm"))
+        assert page.context["resend_wait"] == 180
+        refused = client.post(reverse("portal:register_confirm"), {"action": "resend"})
+        assert refused.status_code == 429
+        assert "Повторно запросить код можно через" in refused.content.decode()
+        assert SmsMessage.objects.count() == 1
+        traveller.shift(timedelta(minutes=3))
+        assert client.get(reverse("portal:register_confirm")).context["resend_wait"] == 0
+        sent = client.post(reverse("portal:register_confirm"), {"action": "resend"})
+        assert sent.status_code == 302
+        assert SmsMessage.objects.count() == 2
+
+
+def test_auth_2_api_resend_refused_within_three_minutes(client, subscriber):
+    body = {"msisdn": subscriber.msisdn, "method": "sms"}
+    assert client.post("/api/auth/register/start", body, content_type="application/json").status_code == 200
+    again = client.post("/api/auth/register/start", body, content_type="application/json")
+    assert again.status_code == 429
+    assert again.json()["code"] == "otp_resend_too_soon"
+    assert SmsMessage.objects.count() == 1
+
+
+def test_auth_4_web_register_by_puk1(client, db):
+    subscriber = make_subscriber(puk_registration=True)
+    response = client.post(reverse("portal:register"), {"msisdn": subscriber.msisdn, "method": "puk"})
+    assert response.url == reverse("portal:register_confirm")
+    page = client.get(reverse("portal:register_confirm")).content.decode()
+    assert 'name="puk"' in page
+    assert 'name="code"' not in page
+    response = client.post(
+        reverse("portal:register_confirm"),
+        {"action": "register", "puk": "12345678", "password": "Minsk2026", "password2": "Minsk2026"},
+    )
+    assert response.url == reverse("portal:home")
+    assert not SmsMessage.objects.filter(kind="otp").exists()
