@@ -270,6 +270,10 @@ T: dict[str, tuple[str, str]] = {
         "для нумароў, якім у цэнтры продажаў падключылі «Рэгістрацыя па PUK1».",
     ),
     "Send the code again": ("Выслать код повторно", "Даслаць код паўторна"),
+    "A new code can be requested in <span data-countdown>%(seconds)s</span> s.": (
+        "Повторно запросить код можно через <span data-countdown>%(seconds)s</span> с.",
+        "Паўторна запытаць код можна праз <span data-countdown>%(seconds)s</span> с.",
+    ),
     "Home": ("Главная", "Галоўная"),
     "Who is signed in": ("Кто вошёл", "Хто ўвайшоў"),
     "Your password (shown only now — write it down or change it):": (
@@ -356,21 +360,7 @@ T: dict[str, tuple[str, str]] = {
 }
 
 # (msgid, msgid_plural) -> (ru forms, be forms)
-P: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {
-    ("A new code can be requested in %(seconds)s second.", "A new code can be requested in %(seconds)s seconds."): (
-        (
-            "Повторно запросить код можно через %(seconds)s секунду.",
-            "Повторно запросить код можно через %(seconds)s секунды.",
-            "Повторно запросить код можно через %(seconds)s секунд.",
-        ),
-        (
-            "Паўторна запытаць код можна праз %(seconds)s секунду.",
-            "Паўторна запытаць код можна праз %(seconds)s секунды.",
-            "Паўторна запытаць код можна праз %(seconds)s секунд.",
-            "Паўторна запытаць код можна праз %(seconds)s секунды.",
-        ),
-    ),
-}
+P: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
 def q(text: str) -> str:
