@@ -24,7 +24,7 @@ from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.identity.services import logout as identity_logout
 
-from .selectors import _denial_for, active_reasons, main_reason
+from .selectors import active_reasons, denial_for_reason, main_reason
 
 
 class AccessGuardMiddleware:
@@ -41,7 +41,7 @@ class AccessGuardMiddleware:
         return self.get_response(request)
 
     def _end_session(self, request: HttpRequest, reason: str) -> HttpResponse:
-        denial = _denial_for(reason)
+        denial = denial_for_reason(reason)
         actor = Actor.from_request(request, channel="api" if request.path.startswith("/api/") else "web")
         user: Any = request.user
         now = clock.now()

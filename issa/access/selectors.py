@@ -50,7 +50,7 @@ MESSAGES: dict[str, Any] = {
 }
 
 
-def _denial_for(reason: str) -> DomainError:
+def denial_for_reason(reason: str) -> DomainError:
     return DomainError(
         f"access_closed_{reason}",
         MESSAGES[reason],
@@ -80,14 +80,14 @@ def access_denial(*, subscriber: Subscriber | int) -> DomainError | None:
     """None when the number's ISSA access is open; else the translated reason it is closed."""
     subscriber_id = subscriber if isinstance(subscriber, int) else subscriber.pk
     reason = main_reason(active_reasons(subscriber_id=subscriber_id))
-    return None if reason is None else _denial_for(reason)
+    return None if reason is None else denial_for_reason(reason)
 
 
 def denial_for_code(code: str) -> DomainError | None:
     """The denial behind an ``access_closed_<reason>`` code (the login page shows it after a
     session was ended by AccessGuardMiddleware)."""
     reason = code.removeprefix("access_closed_")
-    return _denial_for(reason) if code.startswith("access_closed_") and reason in MESSAGES else None
+    return denial_for_reason(reason) if code.startswith("access_closed_") and reason in MESSAGES else None
 
 
 def active_blocks(*, subscriber: Subscriber) -> list[AccessBlock]:
@@ -110,7 +110,7 @@ def access_state(*, subscriber: Subscriber) -> AccessState:
         open=not blocks,
         reasons=reasons,
         since=blocks[0].set_at if blocks else None,
-        denial=_denial_for(main) if main else None,
+        denial=denial_for_reason(main) if main else None,
     )
 
 

@@ -29,7 +29,7 @@ from issa.notifications.services import sms_send
 from issa.subscribers.models import Sim, Subscriber
 
 from .models import AccessBlock, CorporateRole, PukAttempt
-from .selectors import MESSAGES, _denial_for, corporate_refusal, main_reason
+from .selectors import corporate_refusal, denial_for_reason, main_reason
 
 Reason = AccessBlock.Reason
 SMS_KIND = "access"
@@ -160,11 +160,11 @@ def access_open_by_subscriber(*, subscriber: Subscriber, puk1: str, actor: Actor
         active = _active(subscriber)
         if Reason.SUBSCRIBER not in active:
             if active:
-                raise _denial_for(main_reason(set(active)) or Reason.SUBSCRIBER)
+                raise denial_for_reason(main_reason(set(active)) or Reason.SUBSCRIBER)
             raise _already_open()
         others = set(active) - {Reason.SUBSCRIBER}
         if others:
-            raise _denial_for(main_reason(others) or Reason.SUBSCRIBER)
+            raise denial_for_reason(main_reason(others) or Reason.SUBSCRIBER)
         left = puk_attempts_left(subscriber=subscriber, now=now)
         if left <= 0:
             raise DomainError(
@@ -435,7 +435,6 @@ def corporate_role_revoke(*, role: CorporateRole, note: str, actor: Actor, now: 
 
 
 __all__ = [
-    "MESSAGES",
     "access_block_lift",
     "access_close_by_subscriber",
     "access_close_for_client",
