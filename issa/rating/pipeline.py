@@ -285,7 +285,8 @@ class BatchRater:
     ) -> BatchOutcome:
         """``items``: (subscriber, plan version, kind, start, quantity, destination, outgoing), in
         the order their results are wanted; rating itself goes in time order."""
-        periods = {self._period(item[3])[0] for item in items}
+        item_periods = [self._period(item[3]) for item in items]
+        periods = {found[0] for found in item_periods}
         self.seen_periods |= periods
         sub_ids = {item[0].id for item in items}
         # Lock this batch's allowance rows (in id order, so concurrent batches queue, never
@@ -308,7 +309,7 @@ class BatchRater:
         charged = 0
         for index in order:
             sub, plan, kind, start, quantity, dest, outgoing = items[index]
-            period_key, bill_key, correction = self._period(start)
+            period_key, bill_key, correction = item_periods[index]
             price = plan.prices.get((kind, dest, outgoing))
             specs: list[charges.Bucket] = []
             if price is not None and price[1]:

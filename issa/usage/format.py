@@ -73,6 +73,7 @@ class Parsed(NamedTuple):
     domain: str
     up_bytes: int
     down_bytes: int
+    start_text: str  # as in the file: valid input for PostgreSQL's timestamptz
 
 
 @dataclass
@@ -172,6 +173,8 @@ def parse_line_between(line: str, *, earliest: datetime, latest: datetime) -> Pa
         raise _broken("destination", dest)
     if len(other) > 32 or len(service) > 64 or len(domain) > 253:
         raise _broken("other_party/service/domain", (other or service or domain)[:60])
+    if "\\" in line or "\t" in line:  # never in a valid line; lets COPY take the text as it is
+        raise _broken("line", line.replace("\t", " ")[:60])
     if kind == "voice":
         duration = quantity = _int("amount", amount, MAX_CALL_SECONDS)
         up_bytes = down_bytes = 0
@@ -202,6 +205,7 @@ def parse_line_between(line: str, *, earliest: datetime, latest: datetime) -> Pa
         domain,
         up_bytes,
         down_bytes,
+        start_text,
     )
 
 

@@ -90,8 +90,8 @@ class UsageBatch(models.Model):
 
 class UsageRecord(models.Model):
     """A rated usage record. On PostgreSQL the table is partitioned by month of ``start_time``
-    (migration 0001 creates it by hand; ADR 0006): its unique key is (source, record_id,
-    start_time) and it is loaded with COPY; ``id`` has no index there."""
+    (migration 0001 creates it by hand; ADR 0006): its unique key is (source, start_time,
+    record_id) and it is loaded with COPY; ``id`` has no index there."""
 
     source = models.CharField(_("source"), max_length=40)
     record_id = models.CharField(_("record id"), max_length=64)
@@ -125,7 +125,7 @@ class UsageRecord(models.Model):
         verbose_name = _("usage record")
         verbose_name_plural = _("usage records")
         constraints = [
-            models.UniqueConstraint(fields=["source", "record_id", "start_time"], name="usage_record_key"),
+            models.UniqueConstraint(fields=["source", "start_time", "record_id"], name="usage_record_key"),
         ]
         indexes = [models.Index(fields=["subscriber_id", "start_time"], name="usage_record_sub_time")]
 

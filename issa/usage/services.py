@@ -125,43 +125,61 @@ def process_chunk(
             now=now,
         )
         storage.ensure_partitions(rater.seen_periods)
-        rows = []
         code = source.code
-        for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
-            c = rated.charge
-            rows.append(
-                (
-                    code,
-                    r.record_id,
-                    r.start,
-                    r.msisdn,
-                    rated.subscriber_id,
-                    rated.account_id,
-                    r.kind,
-                    r.outgoing,
-                    r.destination,
-                    r.other_party,
-                    r.duration,
-                    r.quantity,
-                    r.up_bytes,
-                    r.down_bytes,
-                    r.service,
-                    r.domain,
-                    file.pk,
-                    line_no,
-                    batch.pk,
-                    rated.plan_terms_id,
-                    rated.usage_price_id,
-                    c.billable,
-                    c.from_allowances,
-                    c.kopecks,
-                    rated.bill_period,
-                    rated.correction,
-                    now,
+        if storage.is_postgres():
+            # COPY text built from the file's own field text (no per-field conversion)
+            null, stamp, file_pk, batch_pk = "\\N", now.isoformat(), file.pk, batch.pk
+            lines_out = []
+            for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
+                c = rated.charge
+                lines_out.append(
+                    f"{code}\t{r.record_id}\t{r.start_text}\t{r.msisdn}\t{rated.subscriber_id}\t"
+                    f"{rated.account_id}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t{r.destination}\t"
+                    f"{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t{r.down_bytes}\t{r.service}\t"
+                    f"{r.domain}\t{file_pk}\t{line_no}\t{batch_pk}\t{rated.plan_terms_id}\t"
+                    f"{null if rated.usage_price_id is None else rated.usage_price_id}\t{c.billable}\t"
+                    f"{c.from_allowances}\t{c.kopecks}\t{rated.bill_period}\t{'t' if rated.correction else 'f'}\t"
+                    f"{stamp}\n"
                 )
-            )
-            result.outcome[line_no] = "loaded"
-        storage.write_records(rows)
+                result.outcome[line_no] = "loaded"
+            storage.write_copy_text(lines_out)
+        else:
+            rows = []
+            for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
+                c = rated.charge
+                rows.append(
+                    (
+                        code,
+                        r.record_id,
+                        r.start,
+                        r.msisdn,
+                        rated.subscriber_id,
+                        rated.account_id,
+                        r.kind,
+                        r.outgoing,
+                        r.destination,
+                        r.other_party,
+                        r.duration,
+                        r.quantity,
+                        r.up_bytes,
+                        r.down_bytes,
+                        r.service,
+                        r.domain,
+                        file.pk,
+                        line_no,
+                        batch.pk,
+                        rated.plan_terms_id,
+                        rated.usage_price_id,
+                        c.billable,
+                        c.from_allowances,
+                        c.kopecks,
+                        rated.bill_period,
+                        rated.correction,
+                        now,
+                    )
+                )
+                result.outcome[line_no] = "loaded"
+            storage.write_records(rows)
         post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
         result.charged = outcome.charged
         result.account_ids = outcome.account_ids

@@ -1,7 +1,7 @@
 """The usage table's storage, per database vendor (ADR 0006).
 
 PostgreSQL: a table partitioned by month of ``start_time`` (Europe/Minsk months, the billing
-periods), unique on (source, record_id, start_time), loaded with ``COPY``. SQLite: a plain table
+periods), unique on (source, start_time, record_id), loaded with ``COPY``. SQLite: a plain table
 with the same columns and unique index, loaded with ``executemany``. Callers see one interface:
 ``ensure_partitions``, ``existing_keys`` and ``write_records``.
 """
@@ -128,6 +128,18 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
         ).values_list("record_id", "start_time")
         found.update(key for key in rows if key in wanted)
     return found
+
+
+def write_copy_text(lines: Sequence[str]) -> None:
+    """PostgreSQL: ``COPY`` of rows already in COPY's text format (one line per row, ``COLUMNS``
+    order, tab-separated). The pipeline builds them from the file's own field text, which the
+    format guarantees holds no tab, newline or backslash."""
+    if not lines:
+        return
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for offset in range(0, len(lines), 5000):
+                copy.write("".join(lines[offset : offset + 5000]))
 
 
 def write_records(rows: Sequence[tuple[Any, ...]]) -> None:

@@ -38,7 +38,7 @@ POSTGRES_DDL = [
         bill_period varchar(7) NOT NULL,
         correction boolean NOT NULL,
         rated_at timestamptz NOT NULL,
-        CONSTRAINT usage_record_key UNIQUE (source, record_id, start_time)
+        CONSTRAINT usage_record_key UNIQUE (source, start_time, record_id)
     ) PARTITION BY RANGE (start_time)
     """,
     "CREATE INDEX usage_record_sub_time ON usage_usagerecord (subscriber_id, start_time)",
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                         'verbose_name': 'usage record',
                         'verbose_name_plural': 'usage records',
                         'indexes': [models.Index(fields=['subscriber_id', 'start_time'], name='usage_record_sub_time')],
-                        'constraints': [models.UniqueConstraint(fields=('source', 'record_id', 'start_time'), name='usage_record_key')],
+                        'constraints': [models.UniqueConstraint(fields=('source', 'start_time', 'record_id'), name='usage_record_key')],
                     },
                 ),
             ],
