@@ -18,6 +18,7 @@ Run alone: ``python -m bench login``.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from bench import baselines
 from bench.harness import Figure, median, scratch_database, timed
@@ -44,7 +45,7 @@ def _measure(repeats: int) -> list[Figure]:
     from issa.testing.factories import SubscriberFactory
 
     cache.clear()
-    subscriber: Subscriber = SubscriberFactory()  # type: ignore[assignment]
+    subscriber = cast(Subscriber, SubscriberFactory())
     User.objects.create_user(subscriber.msisdn, PASSWORD, subscriber=subscriber)
     actor = Actor(channel="web", ip="192.0.2.10")
     budget = 60.0
