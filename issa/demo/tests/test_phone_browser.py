@@ -106,3 +106,14 @@ def test_a_domain_error_answer_is_swapped_into_the_screen(page: Any) -> None:
     alert = page.locator("#ussd-screen [role=alert]")
     expect(alert).to_contain_text("Проверьте введённые данные")
     expect(alert).to_contain_text("Введите номер мобильного телефона Беларуси")
+
+
+def test_home_and_office_user_is_led_to_the_matching_login(page: Any) -> None:
+    page.goto("/")
+    page.get_by_label("Пользователь для дома и офиса").check()
+    page.get_by_role("button", name="Войти в аккаунт").click()
+    try:
+        expected = re.escape(reverse("portal:home_login")) + "$"
+    except NoReverseMatch:
+        expected = re.escape(reverse("portal:login") + "?kind=home") + "$"
+    expect(page).to_have_url(re.compile(expected))

@@ -11,18 +11,19 @@ from issa.core.phone import format_msisdn
 
 # Where the start page's buttons lead, by the kind of user chosen (mobile or home and office).
 # The first URL name that exists wins, so the page works while an area is still being built.
-TARGETS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("login", "mobile"): ("portal:login",),
-    ("login", "home"): ("portal:home_login", "portal:login"),
-    ("register", "mobile"): ("portal:register",),
-    ("register", "home"): ("portal:register",),
+# Each target is a URL name and the query string it needs (the login page takes ?kind=home).
+TARGETS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("login", "mobile"): (("portal:login", ""),),
+    ("login", "home"): (("portal:home_login", ""), ("portal:login", "?kind=home")),
+    ("register", "mobile"): (("portal:register", ""),),
+    ("register", "home"): (("portal:register", ""),),
 }
 
 
-def _first_url(names: tuple[str, ...]) -> str | None:
-    for name in names:
+def _first_url(targets: tuple[tuple[str, str], ...]) -> str | None:
+    for name, query in targets:
         try:
-            return reverse(name)
+            return reverse(name) + query
         except NoReverseMatch:
             continue
     return None
