@@ -33,6 +33,7 @@ from bench.harness import Figure
 SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (2_000, 10_000)
 SUBSCRIBERS = 3_000
+REPEATS = 3
 NOW = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # the month's records are all in the past
 
 
@@ -131,10 +132,10 @@ def _timed_copy(table: str, columns: str, data: bytes, expected: int) -> float:
     from django.db import connection, transaction
 
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (DELIMITER '|')") as copy:
-            for offset in range(0, len(data), 1 << 20):
-                copy.write(data[offset : offset + (1 << 20)])
+    query = f"COPY {table} ({columns}) FROM STDIN WITH (DELIMITER '|')"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(query) as copy:
+        for offset in range(0, len(data), 1 << 20):
+            copy.write(data[offset : offset + (1 << 20)])
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")
@@ -210,7 +211,6 @@ def child(sizes: list[int]) -> list[dict[str, Any]]:
         start = datetime(2026, 11, 1, tzinfo=OPERATOR_TZ)
         with tempfile.TemporaryDirectory() as tmp:
             for size in sizes:
-                _reset()
                 rng = random.Random(size)
                 path = Path(tmp) / f"MSC-BENCH-{size}.cdr"
                 lines = generator.record_lines(
@@ -223,22 +223,28 @@ def child(sizes: list[int]) -> list[dict[str, Any]]:
                     broken_every=0,  # the bare COPY baseline must load every line
                 )
                 generator.write_file(path, "MSC-BENCH", lines)
-                started = time.perf_counter()
-                file = usage_import_file(path, now=NOW, actor=Actor.system("bench"))
-                pipeline = time.perf_counter() - started
-                loaded = UsageRecord.objects.count()
-                assert loaded == file.loaded
-                bare = _bare_copy(path, size)
-                schema = _schema_copy(loaded)
+                best: dict[str, float] = {}
+                # The machine is shared: each figure is the best of a few runs (one at 1M).
+                for _ in range(REPEATS if size <= 100_000 else 1):
+                    _reset()
+                    started = time.perf_counter()
+                    file = usage_import_file(path, now=NOW, actor=Actor.system("bench"))
+                    pipeline = time.perf_counter() - started
+                    loaded = UsageRecord.objects.count()
+                    assert loaded == file.loaded == size, (loaded, file.loaded, size)
+                    entries = LedgerEntry.objects.count()
+                    timings = {"pipeline": pipeline, "bare": _bare_copy(path, size), "schema": _schema_copy(loaded)}
+                    for key, value in timings.items():
+                        best[key] = min(best.get(key, value), value)
                 results.append(
                     {
                         "records": size,
                         "loaded": file.loaded,
                         "quarantined": file.quarantined,
-                        "ledger_entries": LedgerEntry.objects.count(),
-                        "pipeline_rps": size / pipeline,
-                        "bare_copy_rps": size / bare,
-                        "schema_copy_rps": loaded / schema,
+                        "ledger_entries": entries,
+                        "pipeline_rps": size / best["pipeline"],
+                        "bare_copy_rps": size / best["bare"],
+                        "schema_copy_rps": size / best["schema"],
                     }
                 )
                 print(json.dumps(results[-1]), file=sys.stderr, flush=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -249,6 +249,9 @@ class BatchOutcome:
     charged: int
 
 
+Item = tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool]
+
+
 class BatchRater:
     """Rates one batch: ``check`` each record first (to quarantine the unratable), then ``rate``
     them all in time order under the allowance rows' locks."""
@@ -257,6 +260,9 @@ class BatchRater:
         self.ctx = ctx
         self._last: tuple[datetime, datetime, tuple[str, str, bool]] | None = None
         self.seen_periods: set[str] = set()
+        self._item_periods: list[tuple[str, str, bool]] = []
+        self._state: dict[tuple[int, str, tuple], tuple[int, int]] = {}
+        self._buckets: dict[tuple[int, str, tuple], charges.Bucket] = {}
 
     def check(self, msisdn: str, moment: datetime) -> tuple[SubscriberView, PlanVersion]:
         sub = self.ctx.subscriber(msisdn)
@@ -280,12 +286,11 @@ class BatchRater:
         self._last = (own.start.astimezone(UTC), own.end.astimezone(UTC), found)
         return found
 
-    def rate(
-        self, items: Sequence[tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool]], *, now: datetime
-    ) -> BatchOutcome:
-        """``items``: (subscriber, plan version, kind, start, quantity, destination, outgoing), in
-        the order their results are wanted; rating itself goes in time order."""
-        item_periods = [self._period(item[3]) for item in items]
+    def lock(self, items: Sequence[Item]) -> None:
+        """Read and lock the allowance rows of ``items`` (queries: call before a COPY starts).
+
+        ``items``: (subscriber, plan version, kind, start, quantity, destination, outgoing)."""
+        self._item_periods = item_periods = [self._period(item[3]) for item in items]
         periods = {found[0] for found in item_periods}
         self.seen_periods |= periods
         sub_ids = {item[0].id for item in items}
@@ -297,31 +302,50 @@ class BatchRater:
             .order_by("id")
             .values_list("id", "subscriber_id", "period", "owner", "owner_id", "kind", "destinations", "used")
         )
-        state: dict[tuple[int, str, tuple], tuple[int, int]] = {}
-        buckets: dict[tuple[int, str, tuple], charges.Bucket] = {}
+        self._state = state = {}
+        self._buckets = buckets = {}
         for pk, sid, period, owner, owner_id, kind, dests, used in rows:
             bkey = (sid, period, (owner, owner_id, kind, dests))
             state[bkey] = (pk, used)
             buckets[bkey] = charges.Bucket(bkey[2], 0, used)
+
+    def rate(self, items: Sequence[Item], *, emit: Callable[[int, RatedRecord], None] | None = None) -> BatchOutcome:
+        """Rate ``items`` (locked by ``lock`` first) in time order; no query, so the caller may
+        stream each result into an open COPY through ``emit(index, rated)``. ``save`` writes the
+        allowance rows afterwards."""
+        item_periods, buckets = self._item_periods, self._buckets
         rated: list[RatedRecord | None] = [None] * len(items)
         ledger: dict[tuple[int, str], list[Any]] = {}
         order = sorted(range(len(items)), key=lambda i: items[i][3])
         charged = 0
+        # What a record needs besides itself (its price and its allowance buckets) is the same for
+        # every record of one subscriber, price version, month, kind, destination, direction and
+        # set of services: found once per batch.
+        found: dict[tuple[Any, ...], tuple[tuple[int, Decimal] | None, list[tuple[charges.Bucket, int]]]] = {}
         for index in order:
             sub, plan, kind, start, quantity, dest, outgoing = items[index]
             period_key, bill_key, correction = item_periods[index]
-            price = plan.prices.get((kind, dest, outgoing))
+            services = tuple(sub.services_at(start)) if sub.products else ()
+            lookup = (sub.id, plan.terms.id, period_key, kind, dest, outgoing, services)
+            hit = found.get(lookup)
+            if hit is None:
+                price = plan.prices.get((kind, dest, outgoing))
+                pairs: list[tuple[charges.Bucket, int]] = []
+                if price is not None and price[1]:
+                    for spec in self.ctx.allowances_for(sub, plan, start):
+                        if not spec.covers(kind, dest):
+                            continue
+                        bkey = (sub.id, period_key, spec.key)
+                        bucket = buckets.get(bkey)
+                        if bucket is None:
+                            bucket = buckets[bkey] = charges.Bucket(spec.key, spec.quantity, 0)
+                        pairs.append((bucket, spec.quantity))
+                hit = found[lookup] = (price, pairs)
+            price, pairs = hit
             specs: list[charges.Bucket] = []
-            if price is not None and price[1]:
-                for spec in self.ctx.allowances_for(sub, plan, start):
-                    if not spec.covers(kind, dest):
-                        continue
-                    bkey = (sub.id, period_key, spec.key)
-                    bucket = buckets.get(bkey)
-                    if bucket is None:
-                        bucket = buckets[bkey] = charges.Bucket(spec.key, spec.quantity, 0)
-                    bucket.total = spec.quantity  # the allowance in force at this record's time
-                    specs.append(bucket)
+            for bucket, total in pairs:
+                bucket.total = total  # the allowance in force at this record's time
+                specs.append(bucket)
             result = charges.rate(
                 kind=kind,
                 quantity=quantity,
@@ -329,7 +353,7 @@ class BatchRater:
                 unit_price=price[1] if price is not None else None,
                 buckets=specs,
             )
-            rated[index] = RatedRecord(
+            rated[index] = record = RatedRecord(
                 sub.id,
                 sub.account_id,
                 plan.terms.id,
@@ -338,6 +362,8 @@ class BatchRater:
                 bill_key,
                 correction,
             )
+            if emit is not None:
+                emit(index, record)
             if result.kopecks:
                 charged += result.kopecks
                 group = ledger.get((sub.account_id, bill_key))
@@ -347,18 +373,13 @@ class BatchRater:
                 group[1] += 1
                 if start > group[2]:
                     group[2] = start
-        self._write_allowances(state, buckets, now=now)
         return BatchOutcome(
             [r for r in rated if r is not None], ledger, {item[0].account_id for item in items}, charged
         )
 
-    @staticmethod
-    def _write_allowances(
-        state: dict[tuple[int, str, tuple], tuple[int, int]],
-        buckets: dict[tuple[int, str, tuple], charges.Bucket],
-        *,
-        now: datetime,
-    ) -> None:
+    def save(self, *, now: datetime) -> None:
+        """Write the allowance rows the batch changed: one UPDATE and one INSERT."""
+        state, buckets = self._state, self._buckets
         changed: list[tuple[int, int]] = []
         new: list[tuple[Any, ...]] = []
         for bkey, bucket in buckets.items():

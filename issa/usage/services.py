@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from issa.core import rules
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.rating.pipeline import BatchRater, Catalogue, NotRatable, RatingContext, post_charges
+from issa.rating.pipeline import BatchRater, Catalogue, NotRatable, RatedRecord, RatingContext, post_charges
 
 from . import storage
 from .format import FUTURE_TOLERANCE, FileFormatError, LineError, Parsed, parse_header, parse_line_between
@@ -120,30 +120,35 @@ def process_chunk(
         created_at=now,
     )
     if fresh:
-        outcome = rater.rate(
-            [(sub, plan, r.kind, r.start, r.quantity, r.destination, r.outgoing) for _, r, sub, plan in fresh],
-            now=now,
-        )
+        items = [(sub, plan, r.kind, r.start, r.quantity, r.destination, r.outgoing) for _, r, sub, plan in fresh]
+        rater.lock(items)
         storage.ensure_partitions(rater.seen_periods)
         code = source.code
         if storage.is_postgres():
-            # COPY text built from the file's own field text (no per-field conversion)
+            # Each record goes into the open COPY as soon as it is rated, as COPY text built from
+            # the file's own field text: PostgreSQL loads while Python rates the next ones.
             null, stamp, file_pk, batch_pk = "\\N", now.isoformat(), file.pk, batch.pk
-            lines_out = []
-            for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
-                c = rated.charge
-                lines_out.append(
-                    f"{code}\t{r.record_id}\t{r.start_text}\t{r.msisdn}\t{rated.subscriber_id}\t"
-                    f"{rated.account_id}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t{r.destination}\t"
-                    f"{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t{r.down_bytes}\t{r.service}\t"
-                    f"{r.domain}\t{file_pk}\t{line_no}\t{batch_pk}\t{rated.plan_terms_id}\t"
-                    f"{null if rated.usage_price_id is None else rated.usage_price_id}\t{c.billable}\t"
-                    f"{c.from_allowances}\t{c.kopecks}\t{rated.bill_period}\t{'t' if rated.correction else 'f'}\t"
-                    f"{stamp}\n"
-                )
-                result.outcome[line_no] = "loaded"
-            storage.write_copy_text(lines_out)
+            outcome_map = result.outcome
+
+            with storage.copy_text() as write:
+
+                def emit(index: int, rated: RatedRecord) -> None:
+                    line_no, r = fresh[index][0], fresh[index][1]
+                    c = rated.charge
+                    write(
+                        f"{code}\t{r.record_id}\t{r.start_text}\t{r.msisdn}\t{rated.subscriber_id}\t"
+                        f"{rated.account_id}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t{r.destination}\t"
+                        f"{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t{r.down_bytes}\t{r.service}\t"
+                        f"{r.domain}\t{file_pk}\t{line_no}\t{batch_pk}\t{rated.plan_terms_id}\t"
+                        f"{null if rated.usage_price_id is None else rated.usage_price_id}\t{c.billable}\t"
+                        f"{c.from_allowances}\t{c.kopecks}\t{rated.bill_period}\t{'t' if rated.correction else 'f'}\t"
+                        f"{stamp}\n"
+                    )
+                    outcome_map[line_no] = "loaded"
+
+                outcome = rater.rate(items, emit=emit)
         else:
+            outcome = rater.rate(items)
             rows = []
             for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
                 c = rated.charge
@@ -180,6 +185,7 @@ def process_chunk(
                 )
                 result.outcome[line_no] = "loaded"
             storage.write_records(rows)
+        rater.save(now=now)
         post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
         result.charged = outcome.charged
         result.account_ids = outcome.account_ids

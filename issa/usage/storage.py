@@ -8,7 +8,8 @@ with the same columns and unique index, loaded with ``executemany``. Callers see
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -108,9 +109,20 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
     wanted = set(keys)
     ordered = sorted(keys, key=lambda k: k[1])
     if is_postgres():
-        # One array parameter instead of thousands of placeholders; the constant time bounds
-        # let the planner prune to the partitions concerned.
+        # First the cheap question: what does the source have in the batch's time range? With the
+        # key (source, start_time, record_id) it is a range scan of the index, and for new
+        # records (the usual case) it finds nothing. Only when the range is crowded (a late file
+        # spread over weeks of a busy source) are the ids sent, as one array parameter.
+        limit = 2 * len(wanted) + 1000
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT record_id, start_time FROM {TABLE} WHERE source = %s "  # noqa: S608
+                "AND start_time >= %s AND start_time <= %s LIMIT %s",
+                [source, ordered[0][1], ordered[-1][1], limit],
+            )
+            rows = cursor.fetchall()
+            if len(rows) < limit:
+                return {key for key in rows if key in wanted}
             cursor.execute(
                 f"SELECT record_id, start_time FROM {TABLE} WHERE source = %s AND record_id = ANY(%s) "  # noqa: S608
                 "AND start_time >= %s AND start_time <= %s",
@@ -130,16 +142,29 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
     return found
 
 
-def write_copy_text(lines: Sequence[str]) -> None:
-    """PostgreSQL: ``COPY`` of rows already in COPY's text format (one line per row, ``COLUMNS``
-    order, tab-separated). The pipeline builds them from the file's own field text, which the
-    format guarantees holds no tab, newline or backslash."""
-    if not lines:
-        return
+@contextmanager
+def copy_text() -> Iterator[Callable[[str], None]]:
+    """PostgreSQL: an open ``COPY`` into the usage table; the block gets ``write(line)`` for rows
+    in COPY's text format (``COLUMNS`` order, tab-separated, ending in a newline). The pipeline
+    builds them from the file's own field text, which the format guarantees holds no tab, newline
+    or backslash. Lines are sent in blocks by a writer thread (psycopg's ``QueuedLibpqWriter``),
+    so the server loads while Python rates the next records."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    buffer: list[str] = []
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for offset in range(0, len(lines), 5000):
-                copy.write("".join(lines[offset : offset + 5000]))
+        raw = cursor.cursor
+        with raw.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+
+            def write(line: str) -> None:
+                buffer.append(line)
+                if len(buffer) >= 2000:
+                    copy.write("".join(buffer))
+                    buffer.clear()
+
+            yield write
+            if buffer:
+                copy.write("".join(buffer))
 
 
 def write_records(rows: Sequence[tuple[Any, ...]]) -> None:
