@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.utils import timezone
@@ -20,6 +20,8 @@ from issa.customers.models import Account, Client
 from issa.identity.models import User
 from issa.subscribers.models import PlanPeriod, Sim, Subscriber
 
+T = TypeVar("T")
+
 _msisdn = itertools.count(1_000_000)
 
 
@@ -27,7 +29,24 @@ def next_msisdn() -> str:
     return f"37529{next(_msisdn):07d}"
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A factory whose call, ``create`` and ``build`` are typed as the model, for mypy."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> T: ...  # type: ignore[misc]
+
+        @classmethod
+        def create(cls, **kwargs: Any) -> T: ...
+
+        @classmethod
+        def build(cls, **kwargs: Any) -> T: ...
+
+
+class ClientFactory(ModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -36,7 +55,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"client{n}@example.test")
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
+class AccountFactory(ModelFactory[Account]):
     class Meta:
         model = Account
 
@@ -46,7 +65,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     opened_on = date(2025, 1, 15)
 
 
-class TariffPlanFactory(factory.django.DjangoModelFactory):
+class TariffPlanFactory(ModelFactory[TariffPlan]):
     class Meta:
         model = TariffPlan
         django_get_or_create = ("code",)
@@ -56,7 +75,7 @@ class TariffPlanFactory(factory.django.DjangoModelFactory):
     kind = TariffPlan.Kind.MOBILE
 
 
-class PlanTermsFactory(factory.django.DjangoModelFactory):
+class PlanTermsFactory(ModelFactory[PlanTerms]):
     class Meta:
         model = PlanTerms
 
@@ -64,7 +83,7 @@ class PlanTermsFactory(factory.django.DjangoModelFactory):
     valid_from = datetime(2020, 1, 1, tzinfo=UTC)
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(ModelFactory[Service]):
     class Meta:
         model = Service
         django_get_or_create = ("code",)
@@ -73,7 +92,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Услуга {n}")
 
 
-class SubscriberFactory(factory.django.DjangoModelFactory):
+class SubscriberFactory(ModelFactory[Subscriber]):
     class Meta:
         model = Subscriber
         skip_postgeneration_save = True
@@ -98,7 +117,7 @@ def _sim_and_plan_history(subscriber: Subscriber, create: bool) -> None:
     )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
