@@ -100,16 +100,16 @@ class Catalogue:
         rows = Allowance.objects.select_related("plan_terms__plan", "service_terms__service").order_by("id")
         for allowance in rows:
             dests = frozenset(allowance.destinations or ())
-            if allowance.plan_terms_id:
+            if allowance.plan_terms is not None:
                 plan = allowance.plan_terms.plan
                 key = ("plan", plan.pk, allowance.kind, _dest_key(dests))
                 spec = AllowanceSpec(key, allowance.kind, dests, allowance.quantity, plan.name)
-                plan_allowances[allowance.plan_terms_id].append(spec)
-            else:
+                plan_allowances[allowance.plan_terms.pk].append(spec)
+            elif allowance.service_terms is not None:
                 service = allowance.service_terms.service
                 key = ("service", service.pk, allowance.kind, _dest_key(dests))
                 spec = AllowanceSpec(key, allowance.kind, dests, allowance.quantity, service.name)
-                service_allowances[allowance.service_terms_id].append(spec)
+                service_allowances[allowance.service_terms.pk].append(spec)
         for terms in PlanTerms.objects.order_by("plan_id", "valid_from"):
             view = charges.TermsView(terms.pk, terms.voice_rounding, terms.data_unit_kb)
             self.plan_versions[terms.plan_id].append(

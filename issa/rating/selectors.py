@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from issa.core.clock import period_of
+from issa.subscribers.models import Subscriber
 
 from . import charges
 from .models import AllowanceUsage, ClosedPeriod
@@ -31,7 +32,7 @@ class AllowanceRemaining:
         return min(100, self.used * 100 // self.total) if self.total else 0
 
 
-def remaining_allowances(*, subscriber, now: datetime) -> list[AllowanceRemaining]:  # type: ignore[no-untyped-def]
+def remaining_allowances(*, subscriber: Subscriber, now: datetime) -> list[AllowanceRemaining]:
     """The allowances in force at ``now`` (the plan's terms and the connected services' terms)
     with what is used of them in the current billing period, in consumption order (services and
     packages first, then the plan's)."""

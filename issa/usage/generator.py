@@ -4,6 +4,7 @@ given ``random.Random`` and fast (about a million lines in a few seconds)."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
@@ -104,7 +105,7 @@ def record_lines(
             yield f"{rid}|{msisdn}|{kind}|{stamp}|1|{direction}|{other}|{dest}|||0|0"
 
 
-def write_file(path, source: str, lines: Iterator[str]) -> int:  # type: ignore[no-untyped-def]
+def write_file(path: str | os.PathLike[str], source: str, lines: Iterator[str]) -> int:
     """Write a usage file (header first); returns the number of record lines."""
     count = 0
     with open(path, "w", encoding="utf-8") as handle:

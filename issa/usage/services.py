@@ -403,7 +403,7 @@ def quarantine_reprocess(*, line_ids: Sequence[int], actor: Actor, now: datetime
             by_file.setdefault(line.file_id, []).append(line)
         for file_lines in by_file.values():
             file = UsageFile.objects.select_for_update().get(pk=file_lines[0].file_id)
-            if file.source is None:
+            if file.source is None or file.source_id is None:
                 continue
             UsageSource.objects.select_for_update().filter(pk=file.source_id).first()
             number = (
@@ -483,6 +483,15 @@ def _move(path: Path, folder: Path) -> Path:
     return target
 
 
+def _toucher(path: Path) -> Callable[[UsageFile], None]:
+    """Keep a claim fresh: the file's modification time says its worker is alive."""
+
+    def touch(_file: UsageFile) -> None:
+        os.utime(path)
+
+    return touch
+
+
 def inbox_poll(*, now: datetime, actor: Actor | None = None, limit: int = 100) -> list[UsageFile]:
     """Import every file waiting in the inbox, oldest first, and move it to ``processed/`` (or
     ``failed/`` when its header cannot be read). A file is claimed by renaming it into
@@ -509,7 +518,7 @@ def inbox_poll(*, now: datetime, actor: Actor | None = None, limit: int = 100) -
         except FileNotFoundError:
             continue  # another worker claimed it
         os.utime(claimed)
-        file = usage_import_file(claimed, now=now, actor=actor, on_chunk=lambda _f, p=claimed: os.utime(p))
+        file = usage_import_file(claimed, now=now, actor=actor, on_chunk=_toucher(claimed))
         _move(claimed, dirs["failed"] if file.status == UsageFile.Status.FAILED else dirs["processed"])
         imported.append(file)
     return imported

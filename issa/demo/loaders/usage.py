@@ -118,10 +118,10 @@ def load(*, stdout: Any, now: datetime) -> None:
         part.replace(inbox / name)
         written += 1
     files = inbox_poll(now=now, actor=Actor.system("demo_load"))
-    lines = sum(f.lines_read for f in files)
+    read = sum(f.lines_read for f in files)
     loaded = sum(f.loaded for f in files)
     quarantined = sum(f.quarantined for f in files)
     stdout.write(
-        f"usage: {written} files written to the inbox, {len(files)} imported: {lines} lines, "
+        f"usage: {written} files written to the inbox, {len(files)} imported: {read} lines, "
         f"{loaded} records rated, {quarantined} in the quarantine"
     )

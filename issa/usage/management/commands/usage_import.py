@@ -17,6 +17,14 @@ from issa.identity.actor import Actor
 from issa.usage.services import CHUNK_LINES, usage_import_file
 
 
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
 class Command(BaseCommand):
     help = "Import usage record files (docs/usage-format.md) and rate them."
 
@@ -32,8 +40,7 @@ class Command(BaseCommand):
         actor = Actor.system("usage_import command")
         failed = 0
         for path in options["files"]:
-            with path.open("rb") as handle:
-                total = max(sum(block.count(b"\n") for block in iter(lambda h=handle: h.read(1 << 20), b"")) - 1, 0)
+            total = max(_count_lines(path) - 1, 0)
             with tqdm(
                 total=total,
                 unit="lines",
