@@ -177,7 +177,7 @@ def render(
     for fig in figures:
         base = baselines.get(fig.baseline)
         ratio = fig.ratio_to(base) if base else None
-        ratio_text = f"{ratio:.2f}×" if ratio is not None else ""
+        ratio_text = (f"{ratio:.2f}×" if ratio >= 0.01 else f"{ratio:.2g}×") if ratio is not None else ""
         better = "higher is better" if fig.higher_is_better else "lower is better"
         note = "; ".join(part for part in (better, fig.note) if part)
         lines.append(
