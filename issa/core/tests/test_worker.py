@@ -4,6 +4,7 @@ runs when ``manage.py qcluster`` starts (ADR 0002). Real processes on a file SQL
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -36,12 +37,11 @@ def query(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-@pytest.fixture
-def worker_env(tmp_path: Path) -> dict[str, str]:
+def base_env(var_dir: Path, db: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_ALLOW"))}
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        ISSA_VAR_DIR=str(tmp_path / "var"),
+        DATABASE_URL=f"sqlite:///{db}",
+        ISSA_VAR_DIR=str(var_dir),
         ISSA_ENV="development",
         ISSA_QUEUE_SYNC="0",
         ISSA_WORKERS="1",
@@ -51,12 +51,30 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated file database per module, copied by each test (migrating is the slow part)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    db = folder / "template.sqlite3"
+    env = base_env(folder / "var", db)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "createcachetable")
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file before copying
+    return db
+
+
+@pytest.fixture
+def worker_env(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
+    shutil.copyfile(migrated_db, tmp_path / "worker.sqlite3")
+    return base_env(tmp_path / "var", tmp_path / "worker.sqlite3")
+
+
 def test_a_task_enqueued_without_a_worker_runs_after_restart_when_the_worker_starts(
     tmp_path: Path, worker_env: dict[str, str]
 ):
     db = tmp_path / "worker.sqlite3"
     marker = tmp_path / "task-ran"
-    manage(worker_env, "migrate", "--no-input", "-v", "0")
 
     # given: a process enqueues a task and exits, with no worker running anywhere
     manage(
@@ -128,9 +146,13 @@ def test_issa_run_serves_the_portal_and_runs_the_worker_until_sigterm_stops_both
 
     db = tmp_path / "worker.sqlite3"
     marker = tmp_path / "ran-under-issa-run"
-    manage(worker_env, "migrate", "--no-input", "-v", "0")
-    manage(worker_env, "createcachetable")
-    manage(worker_env, "demo_load")
+    manage(
+        worker_env,
+        "shell",
+        "-c",
+        "from issa.testing.factories import subscriber_with_balance;"
+        " subscriber_with_balance(2540, msisdn='375291000001')",
+    )
     addr = f"127.0.0.1:{free_port()}"
     log = (tmp_path / "issa_run.log").open("w")
     run = subprocess.Popen(  # noqa: S603
@@ -163,7 +185,7 @@ def test_issa_run_serves_the_portal_and_runs_the_worker_until_sigterm_stops_both
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             reply = json.load(response)
         assert reply["end"] is True
-        assert reply["text"].startswith("Баланс")
+        assert reply["text"] == "Баланс: 25,40\xa0руб."
 
         # the worker started by issa_run takes a task enqueued by another process
         manage(
