@@ -44,7 +44,7 @@ def run(quick: bool) -> list[Figure]:
     env = dict(os.environ, DATABASE_URL=bench_pg_url(), DJANGO_SETTINGS_MODULE="issa.config.settings")
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(  # noqa: S603 - our own module with fixed arguments
-        [sys.executable, "-m", "bench.usage_ingest", *map(str, sizes)],
+        [sys.executable, "-m", "bench.usage_ingest", "--repeats", "1" if quick else str(REPEATS), *map(str, sizes)],
         cwd=root,
         env=env,
         capture_output=True,
@@ -191,7 +191,7 @@ def _schema_copy(expected: int) -> float:
     return _timed_copy("bench_schema", columns, buffer.getvalue(), expected)
 
 
-def child(sizes: list[int]) -> list[dict[str, Any]]:
+def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issa.config.settings")
@@ -225,7 +225,7 @@ def child(sizes: list[int]) -> list[dict[str, Any]]:
                 generator.write_file(path, "MSC-BENCH", lines)
                 best: dict[str, float] = {}
                 # The machine is shared: each figure is the best of a few runs (one at 1M).
-                for _ in range(REPEATS if size <= 100_000 else 1):
+                for _ in range(repeats if size <= 100_000 else 1):
                     _reset()
                     started = time.perf_counter()
                     file = usage_import_file(path, now=NOW, actor=Actor.system("bench"))
@@ -252,4 +252,8 @@ def child(sizes: list[int]) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(child([int(arg) for arg in sys.argv[1:]])))
+    args = sys.argv[1:]
+    count = REPEATS
+    if args[:1] == ["--repeats"]:
+        count, args = int(args[1]), args[2:]
+    print(json.dumps(child([int(arg) for arg in args], count)))
