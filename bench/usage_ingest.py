@@ -196,10 +196,12 @@ def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issa.config.settings")
     django.setup()
-    from bench.harness import scratch_database
+    from django.test.utils import setup_databases, teardown_databases
 
     results = []
-    with scratch_database():
+    # A fresh, migrated scratch database, not serialised (nothing here needs it restored).
+    config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=())
+    try:
         from issa.billing.models import LedgerEntry
         from issa.core.clock import OPERATOR_TZ
         from issa.identity.actor import Actor
@@ -248,6 +250,8 @@ def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
                     }
                 )
                 print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    finally:
+        teardown_databases(config, verbosity=0)
     return results
 
 

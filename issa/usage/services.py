@@ -38,7 +38,7 @@ from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
 
 log = logging.getLogger(__name__)
 
-CHUNK_LINES = 20_000
+CHUNK_LINES = 50_000
 RETRIES = 3
 Progress = Callable[[int], None]
 
