@@ -123,7 +123,7 @@ def _reset() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE usage_usagerecord, usage_quarantinedline, usage_usagebatch, usage_usagefile, "
-            "rating_allowanceusage, billing_ledgerentry"
+            "rating_allowanceusage, billing_ledgerentry CASCADE"  # other apps refer to the ledger; all empty here
         )
 
 
