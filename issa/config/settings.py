@@ -273,6 +273,18 @@ ISSA_SMS_BACKEND = os.environ.get("ISSA_SMS_BACKEND", "issa.notifications.backen
 # Shared secret the USSD gateway sends in the X-Ussd-Token header.
 ISSA_USSD_TOKEN = os.environ.get("ISSA_USSD_TOKEN", "dev-ussd-token")
 
+# --- Card acquirer (FIN-5) ------------------------------------------------------------------
+# The acquirer's hosted payment page and API (the sandbox acquirer under /sandbox-acquirer/ by
+# default), our merchant id there and the shared secret that signs requests and callbacks.
+ISSA_ACQUIRER_URL = os.environ.get("ISSA_ACQUIRER_URL", "/sandbox-acquirer/")
+ISSA_ACQUIRER_MERCHANT = os.environ.get("ISSA_ACQUIRER_MERCHANT", "issa-dev")
+ISSA_ACQUIRER_SECRET = os.environ.get("ISSA_ACQUIRER_SECRET", "dev-acquirer-secret-change-me")
+# Where the acquirer sends callbacks and returns browsers: ISSA's own public base URL.
+ISSA_PUBLIC_URL = os.environ.get("ISSA_PUBLIC_URL", "http://127.0.0.1:8000")
+# The sandbox acquirer (development and demo only): served when not in production.
+ISSA_SANDBOX_ACQUIRER = env_bool("ISSA_SANDBOX_ACQUIRER", ISSA_ENV != "production")
+ISSA_SANDBOX_DELAY_SECONDS = int(os.environ.get("ISSA_SANDBOX_DELAY_SECONDS", "10"))
+
 # --- Product switches -----------------------------------------------------------------------
 # The virtual phone is a development and demo tool; production never serves it.
 ISSA_VIRTUAL_PHONE = env_bool("ISSA_VIRTUAL_PHONE", ISSA_ENV != "production")

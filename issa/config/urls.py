@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("ussd/", include("issa.ussd.urls")),
+    path("payments/", include("issa.payments.urls")),  # the acquirer's signed callback (FIN-5)
     path("staff/", admin.site.urls),
     path("o/", include("issa.sso.urls")),  # OpenID Connect provider for partners (AUTH-14)
     path("", include("issa.portal.urls")),
@@ -26,3 +27,7 @@ if settings.ISSA_VIRTUAL_PHONE:
     # The demo partner "Мелофон" (AUTH-14): a separate client that speaks only HTTP to ISSA.
     urlpatterns.insert(0, path("melofon/", include("issa.sso.partner_demo.urls")))
     urlpatterns.insert(0, path("phone/", include("issa.demo.urls")))
+
+if settings.ISSA_SANDBOX_ACQUIRER:
+    # The sandbox card acquirer (FIN-5): its own pages; speaks only HTTP to ISSA.
+    urlpatterns.insert(0, path("sandbox-acquirer/", include("issa.acquirer.urls")))

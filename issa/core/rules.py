@@ -41,7 +41,25 @@ DEFAULTS: dict[str, Any] = {
     "PAYMENT_HISTORY_MONTHS": 2,  # FIN-1
     "PROMISED_PAYMENT_MAX": Decimal("3.00"),  # FIN-3, BYN
     "PROMISED_PAYMENT_DAYS": 3,  # FIN-3
+    # FIN-3 repeats (not published; our stated defaults): none while one is active, at most 3
+    # confirmed registrations per calendar month (Europe/Minsk).
+    "PROMISED_PAYMENT_ONE_ACTIVE": True,
+    "PROMISED_PAYMENT_PER_MONTH": 3,
+    "USSD_PROMISED": "*141*7#",  # FIN-3 over USSD (our choice of code)
     "EXPRESS_CARD_DIGITS": 14,  # FIN-4
+    "EXPRESS_CARD_FAILURES_PER_SUBSCRIBER": 5,  # FIN-4: wrong codes per number per hour
+    "EXPRESS_CARD_FAILURES_PER_IP": 20,  # FIN-4: wrong codes per IP per hour
+    "EXPRESS_CARD_USSD": "*122#",  # FIN-4: *122*code#
+    "CARD_TOPUP_MIN": Decimal("1.00"),  # FIN-5, BYN per card payment
+    "CARD_TOPUP_MAX": Decimal("500.00"),  # FIN-5, BYN per card payment
+    "CARD_TOPUP_DAILY_MAX": Decimal("1000.00"),  # FIN-5, BYN per number per day (fraud bound)
+    "CARD_PAYMENT_TTL_MINUTES": 30,  # FIN-5: an unpaid payment expires
+    "CARD_CALLBACK_TOLERANCE_SECONDS": 300,  # FIN-5: signed callbacks older/newer are refused
+    "LOW_BALANCE_ALERT_MIN": Decimal("0.50"),  # beyond the seed: the lowest alert threshold
+    "LOW_BALANCE_ALERT_MAX": Decimal("100.00"),
+    "AUTO_TOPUP_MIN": Decimal("1.00"),  # beyond the seed: automatic top-up amount bounds
+    "AUTO_TOPUP_MAX": Decimal("100.00"),
+    "AUTO_TOPUP_DAILY_COUNT": 3,  # beyond the seed: automatic charges per number per day
     "REFUND_MAX": Decimal("30.00"),  # FIN-6, BYN
     "REFUND_DAYS": 14,  # FIN-6
     "REFUND_MAX_DIGITS_DIFFERENT": 2,  # FIN-6
@@ -55,6 +73,11 @@ DEFAULTS: dict[str, Any] = {
     "USAGE_MAX_AGE_DAYS": 93,
     # SVC / SUP
     "ORDER_EFFECT_HOURS": 24,  # SVC-3
+    "ORDER_MAX_ATTEMPTS": 5,  # BSS-6: tries of a network order before it fails and is reported
+    "ORDER_RETRY_BASE_SECONDS": 60,  # BSS-6: backoff 1, 4, 16, 64 minutes between tries
+    "NUMBER_RESERVATION_MINUTES": 15,  # SVC-6: a chosen number is held for its chooser this long
+    "NUMBER_QUARANTINE_DAYS": 90,  # SVC-6: a given-up number is not offered again before this
+    "NUMBER_OFFER_PAGE_SIZE": 20,  # SVC-6: offered numbers per page
     "PAUSE_PLAN_FEE_SHARE": Decimal("0.50"),  # SVC-9
     "SUPPORT_ANSWER_HOURS": 24,  # SUP-2
 }
