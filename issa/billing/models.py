@@ -61,3 +61,9 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+# Bills (issue 6): kept in their own module; imported here so that Django sees them.
+from .models_bills import Bill, BillDelivery, BillRun, BillRunFailure, DeliverySetting  # noqa: E402
+
+__all__ = ["Bill", "BillDelivery", "BillRun", "BillRunFailure", "DeliverySetting", "LedgerEntry"]
