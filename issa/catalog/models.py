@@ -126,7 +126,10 @@ class PlanTerms(models.Model):
     valid_from = models.DateTimeField(_("valid from"))
     fee = models.DecimalField(_("subscription fee, BYN with VAT"), max_digits=10, decimal_places=4, default=0)
     fee_discount = models.DecimalField(
-        _("discount on the fee, BYN"), max_digits=10, decimal_places=4, default=0,
+        _("discount on the fee, BYN"),
+        max_digits=10,
+        decimal_places=4,
+        default=0,
         help_text=_("Pause charges 50% of the discounted fee (SVC-9)"),
     )
     voice_rounding = models.CharField(
@@ -217,3 +220,80 @@ class Allowance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.quantity}"
+
+
+# --- Compatibility and plan change terms (BSS-1, SVC-1, SVC-2, SVC-8) -----------------------------
+
+
+class ServiceRule(models.Model):
+    """A service requires another one to be connected, or excludes it (SVC-2).
+
+    "Excludes" is read both ways: A excluding B forbids B while A is connected too. Mobile
+    Internet packages exclude each other without a row (one package at a time, SVC-7).
+    """
+
+    class Kind(models.TextChoices):
+        REQUIRES = "requires", _("requires")
+        EXCLUDES = "excludes", _("excludes")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="rules", verbose_name=_("service"))
+    kind = models.CharField(_("rule"), max_length=10, choices=Kind.choices)
+    other = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", verbose_name=_("other service"))
+
+    class Meta:
+        verbose_name = _("service compatibility rule")
+        verbose_name_plural = _("service compatibility rules")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "kind", "other"], name="service_rule_unique"),
+            models.CheckConstraint(condition=~models.Q(service=models.F("other")), name="service_rule_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.kind} {self.other}"
+
+
+class ServiceAvailability(models.Model):
+    """Which tariff plans allow a service (SVC-2, SVC-8). A service without any row is allowed on
+    every plan; with rows, only on the plans listed."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="availability", verbose_name=_("service")
+    )
+    plan = models.ForeignKey(TariffPlan, on_delete=models.CASCADE, related_name="+", verbose_name=_("tariff plan"))
+
+    class Meta:
+        verbose_name = _("plan that allows the service")
+        verbose_name_plural = _("plans that allow the service")
+        constraints = [models.UniqueConstraint(fields=["service", "plan"], name="service_availability_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.plan}"
+
+
+class PlanChangeTerms(models.Model):
+    """The terms of moving onto a plan (SVC-1): a one-time fee and when the change takes effect.
+
+    Changes take effect at a local midnight (the next day or the 1st of the next month) unless the
+    plan says "immediately": the fee job charges monthly fees per calendar day, and a midnight
+    switch keeps each day on exactly one plan. Without a row: next day, no fee.
+    """
+
+    class Effective(models.TextChoices):
+        IMMEDIATELY = "immediately", _("immediately")
+        NEXT_DAY = "next_day", _("from the next day")
+        NEXT_MONTH = "next_month", _("from the 1st of the next month")
+
+    plan = models.OneToOneField(
+        TariffPlan, on_delete=models.CASCADE, related_name="change_terms", verbose_name=_("tariff plan")
+    )
+    fee = models.DecimalField(_("plan change fee, BYN with VAT"), max_digits=10, decimal_places=4, default=0)
+    effective = models.CharField(
+        _("takes effect"), max_length=12, choices=Effective.choices, default=Effective.NEXT_DAY
+    )
+
+    class Meta:
+        verbose_name = _("plan change terms")
+        verbose_name_plural = _("plan change terms")
+
+    def __str__(self) -> str:
+        return f"→ {self.plan}: {self.fee} ({self.effective})"
