@@ -19,6 +19,7 @@ from .accounts import (
     recovery_start,
     registration_complete,
     registration_start,
+    user_login_change,
 )
 from .audit import audit_record
 from .otp import otp_send, otp_verify
@@ -59,4 +60,5 @@ __all__ = [
     "token_revoke",
     "tokens_of",
     "tokens_revoke_all",
+    "user_login_change",
 ]

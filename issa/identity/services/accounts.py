@@ -558,3 +558,34 @@ def puk_registration_set(*, subscriber: Any, enabled: bool, actor: Actor, now: d
             obj=locked,
         )
     return True
+
+
+def user_login_change(*, user: User, new_login: str, actor: Actor, now: datetime) -> User:
+    """The login follows the subscriber's new number after a change of number (SVC-6). The
+    password, sessions and API tokens stay valid: they belong to the user, not to the login.
+    Call inside the transaction of the number change; audited there."""
+    new_login = (new_login or "").strip()
+    if not new_login or len(new_login) > 64:
+        raise DomainError("invalid_login", _("The new login is not valid."), field="login")
+    if user.login == new_login:
+        return user
+    old_login = user.login
+    if User.objects.filter(login=new_login).exclude(pk=user.pk).exists():
+        raise DomainError("login_taken", _("This login is already in use."), kind=ErrorKind.CONFLICT, field="login")
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(login=new_login)
+    except IntegrityError:
+        raise DomainError(
+            "login_taken", _("This login is already in use."), kind=ErrorKind.CONFLICT, field="login"
+        ) from None
+    user.login = new_login
+    audit_record(
+        actor=actor,
+        action="auth.login_change",
+        now=now,
+        subscriber=user.subscriber,
+        obj=user,
+        details={"old": old_login, "new": new_login},
+    )
+    return user

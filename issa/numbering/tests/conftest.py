@@ -1,0 +1,51 @@
+"""Fixtures of the number pool's tests: the six categories and a few pool numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from issa.catalog.models import NumberCategory
+from issa.identity.actor import Actor
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+ACTOR = Actor(channel="web", label="test")
+
+CATEGORIES = [
+    ("platinum", "Платиновый", 1, "499.00"),
+    ("diamond", "Бриллиантовый", 2, "299.00"),
+    ("gold", "Золотой", 3, "149.00"),
+    ("silver", "Серебряный", 4, "49.00"),
+    ("bronze", "Бронзовый", 5, "19.00"),
+    ("simple", "Простой", 6, "0.00"),
+]
+
+POOL = [
+    "375295777777",  # platinum
+    "375295155555",  # diamond
+    "375295128888",  # gold
+    "375295112233",  # gold (three pairs)
+    "375295123999",  # silver
+    "375295123400",  # bronze
+    "375295123477",  # simple
+    "375442987123",  # simple
+    "375442981777",  # silver
+]
+
+
+@pytest.fixture
+def categories(db):
+    return {
+        code: NumberCategory.objects.create(code=code, name=name, rank=rank, price=Decimal(price))
+        for code, name, rank, price in CATEGORIES
+    }
+
+
+@pytest.fixture
+def pool(categories):
+    from issa.numbering.services import pool_add
+
+    pool_add(msisdns=POOL, now=NOW)
+    return POOL
