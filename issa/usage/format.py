@@ -114,7 +114,7 @@ def parse_header(line: str) -> str:
 
 
 def _int(field: str, text: str, limit: int) -> int:
-    if not (text.isascii() and text.isdigit()):
+    if len(text) > 19 or not (text.isascii() and text.isdigit()):
         raise _broken(field, text)
     value = int(text)
     if value > limit:
@@ -133,7 +133,8 @@ def parse_line(line: str, *, now: datetime, max_age: timedelta) -> Parsed:
 
 def parse_line_between(line: str, *, earliest: datetime, latest: datetime) -> Parsed:
     """``parse_line`` with the accepted time window computed once per batch (the hot path)."""
-    parts = line.rstrip("\r\n").split(SEPARATOR)
+    text = line.rstrip("\r\n")
+    parts = text.split(SEPARATOR)
     if len(parts) != 12:  # len(FIELDS)
         raise LineError(
             "broken_field",
@@ -173,8 +174,9 @@ def parse_line_between(line: str, *, earliest: datetime, latest: datetime) -> Pa
         raise _broken("destination", dest)
     if len(other) > 32 or len(service) > 64 or len(domain) > 253:
         raise _broken("other_party/service/domain", (other or service or domain)[:60])
-    if "\\" in line or "\t" in line:  # never in a valid line; lets COPY take the text as it is
-        raise _broken("line", line.replace("\t", " ")[:60])
+    # No backslash, tab or control character anywhere: PostgreSQL's COPY takes the text as it is.
+    if "\\" in text or not text.isprintable():
+        raise _broken("line", "".join(c if c.isprintable() else "?" for c in text[:60]))
     if kind == "voice":
         duration = quantity = _int("amount", amount, MAX_CALL_SECONDS)
         up_bytes = down_bytes = 0

@@ -366,7 +366,7 @@ def _import_chunk_once(
                 line_no=line_no,
                 raw=_clean(raws[line_no]),
                 reason=verdict[0],
-                message=verdict[1][:255],
+                message=_clean(verdict[1])[:255],
                 created_at=now,
             )
             for line_no, verdict in sorted(result.outcome.items())
@@ -431,7 +431,7 @@ def quarantine_reprocess(*, line_ids: Sequence[int], actor: Actor, now: datetime
                     line.resolved_at = now
                     resolved += 1
                 else:
-                    line.reason, line.message = verdict[0], verdict[1][:255]
+                    line.reason, line.message = verdict[0], _clean(verdict[1])[:255]
                 totals[str(line.status)] += 1
             QuarantinedLine.objects.bulk_update(file_lines, ["status", "resolved_at", "attempts", "reason", "message"])
             UsageFile.objects.filter(pk=file.pk).update(

@@ -164,3 +164,16 @@ def test_bss_2_killed_import_resumes_and_doubles_nothing(tmp_path, sub):
     assert UsageBatch.objects.filter(file=file).count() == 3
     assert account_balance(account_id=sub.account_id) == 10_000 - 25 * 20
     assert AllowanceUsage.objects.count() == 0
+
+
+def test_bss_2_hostile_lines_are_quarantined_not_crashing(tmp_path, sub):
+    lines = [
+        f"x1|{sub.msisdn}|voice|2026-11-10T10:00:00+03:00|{'9' * 5000}|out|375291112233|offnet|||0|0",
+        f"x2|{sub.msisdn}|voice|2026-11-10T10:00:00+03:00|60|out|37529\x00111|offnet|||0|0",
+        f"x3|{sub.msisdn}|voice|2026-11-10T10:00:00+03:00|60|out|3752\\9111|offnet|||0|0",
+        f"x4|{sub.msisdn}|voice|99999-11-10T10:00:00+03:00|60|out|375291112233|offnet|||0|0",
+        *calls(sub, [1]),
+    ]
+    result = import_lines(tmp_path, lines, now=NOW)
+    assert (result.lines_read, result.loaded, result.quarantined) == (5, 1, 4)
+    assert all("\x00" not in q.raw + q.message for q in QuarantinedLine.objects.all())
