@@ -1,6 +1,7 @@
 """The sandbox acquirer's own signing code (the same published contract as a real acquirer;
 kept separate from ISSA's payments app on purpose: the two sides share only the protocol).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -127,7 +127,12 @@ def submit(request: HttpRequest, txn_id: str) -> HttpResponse:
     errors = []
     if not (13 <= len(number) <= 19 and _luhn_ok(number)):
         errors.append("Check the card number.")
-    if len(expiry) != 5 or expiry[2] != "/" or not (expiry[:2] + expiry[3:]).isdigit() or not 1 <= int(expiry[:2]) <= 12:
+    if (
+        len(expiry) != 5
+        or expiry[2] != "/"
+        or not (expiry[:2] + expiry[3:]).isdigit()
+        or not 1 <= int(expiry[:2]) <= 12
+    ):
         errors.append("Expiry as MM/YY.")
     if not (cvc.isdigit() and len(cvc) == 3):
         errors.append("CVC: 3 digits.")
@@ -170,7 +175,11 @@ def charge(request: HttpRequest) -> JsonResponse:
     if secret is None:
         return JsonResponse({"error": "unknown merchant"}, status=401)
     verdict, _ts, _v1 = verify_body(
-        secret=secret, header=request.headers.get("X-Signature", ""), body=request.body, now_ts=time.time(), tolerance=300
+        secret=secret,
+        header=request.headers.get("X-Signature", ""),
+        body=request.body,
+        now_ts=time.time(),
+        tolerance=300,
     )
     if verdict != "ok":
         return JsonResponse({"error": verdict}, status=401)

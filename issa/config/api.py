@@ -36,3 +36,11 @@ api.add_router("/auth", identity_router)
 from issa.billing.api import router as me_router  # noqa: E402  (INFO-2..4: my information)
 
 api.add_router("/me", me_router)
+
+from issa.finance.api import router as finance_router  # noqa: E402  (FIN-1, FIN-2, FIN-3, FIN-6)
+
+api.add_router("/finance", finance_router)
+
+from issa.payments.api import router as payments_router  # noqa: E402  (FIN-4, FIN-5)
+
+api.add_router("/payments", payments_router)

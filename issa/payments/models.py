@@ -205,6 +205,9 @@ class AutoTopUp(models.Model):
         verbose_name = _("automatic top-up")
         verbose_name_plural = _("automatic top-ups")
 
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.amount} < {self.threshold}"
+
 
 class LowBalanceAlert(models.Model):
     """An SMS when the balance falls below ``threshold``; re-armed once it is back above."""
@@ -219,3 +222,6 @@ class LowBalanceAlert(models.Model):
     class Meta:
         verbose_name = _("low-balance alert")
         verbose_name_plural = _("low-balance alerts")
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: < {self.threshold}"

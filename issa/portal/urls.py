@@ -1,7 +1,9 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
 from .views import account, consents, corporate, public
+from .views import finance as finance_views
 from .views import info as info_views
+from .views import payments as payments_views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +12,6 @@ urlpatterns = [
     *corporate.urlpatterns,
     *consents.urlpatterns,
     *info_views.urlpatterns,
+    *payments_views.urlpatterns,
+    *finance_views.urlpatterns,
 ]

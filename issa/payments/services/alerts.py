@@ -42,7 +42,9 @@ def _bounded(value: int, low_rule: str, high_rule: str, field: str) -> None:
         )
 
 
-def alert_settings_set(*, subscriber: Any, threshold: int | None, actor: Actor, now: datetime) -> LowBalanceAlert | None:
+def alert_settings_set(
+    *, subscriber: Any, threshold: int | None, actor: Actor, now: datetime
+) -> LowBalanceAlert | None:
     """Switch the alert on at ``threshold`` kopecks, or off with None."""
     with transaction.atomic():
         if threshold is None:
@@ -101,9 +103,7 @@ def low_balance_check(*, account_ids: Iterable[int], now: datetime) -> None:
     if not ids:
         return
     alerts = list(
-        LowBalanceAlert.objects.select_related("subscriber").filter(
-            enabled=True, subscriber__account_id__in=ids
-        )
+        LowBalanceAlert.objects.select_related("subscriber").filter(enabled=True, subscriber__account_id__in=ids)
     )
     autos = list(
         AutoTopUp.objects.select_related("subscriber", "card").filter(

@@ -194,13 +194,18 @@ def express_limits_clear(*, subscriber_id: int | None = None, ip: str | None = N
         cache.delete(_key("ip", ip))
 
 
-def express_card_redeem(*, subscriber: Any, code: str, actor: Actor, now: datetime) -> tuple[ExpressCard, Any]:
-    """Credit the card's face value to ``subscriber``'s account, once per card (FIN-4)."""
-    _guard(subscriber_id=subscriber.pk, ip=actor.ip)
+def express_card_redeem(
+    *, subscriber: Any, code: str, actor: Actor, now: datetime, limit_ip: bool = True
+) -> tuple[ExpressCard, Any]:
+    """Credit the card's face value to ``subscriber``'s account, once per card (FIN-4).
+
+    ``limit_ip=False`` for channels whose IP is a gateway's, shared by everyone (USSD)."""
+    ip = actor.ip if limit_ip else None
+    _guard(subscriber_id=subscriber.pk, ip=ip)
     code = normalize_code(code)
     digits = int(rules.get("EXPRESS_CARD_DIGITS"))
     if len(code) != digits or not luhn_valid(code):
-        _count_failure(subscriber_id=subscriber.pk, ip=actor.ip)
+        _count_failure(subscriber_id=subscriber.pk, ip=ip)
         raise DomainError(
             "express_code_invalid",
             _("Enter the %(digits)s-digit code printed on the card; check it for typos."),
@@ -233,7 +238,7 @@ def express_card_redeem(*, subscriber: Any, code: str, actor: Actor, now: dateti
                 )
         else:
             failure = None
-            assert card is not None
+            card = ExpressCard.objects.get(code_hash=digest)
             entry, _created = credit(
                 account=subscriber.account,
                 subscriber=subscriber,
@@ -270,6 +275,6 @@ def express_card_redeem(*, subscriber: Any, code: str, actor: Actor, now: dateti
             sms_send(msisdn=subscriber.msisdn, text=text, kind="payment", now=now)
     if failure is not None:
         if failure.code == "express_code_unknown":
-            _count_failure(subscriber_id=subscriber.pk, ip=actor.ip)
+            _count_failure(subscriber_id=subscriber.pk, ip=ip)
         raise failure
     return card, entry
