@@ -381,14 +381,7 @@ class FavouriteSet(OrderAction):
         return gettext("«Любимый номер»: %(number)s") % {"number": format_msisdn(params["number"])}
 
     def clean(self, *, subscriber: Subscriber, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            number = parse_msisdn(str((params or {}).get("number") or ""))
-        except DomainError:
-            raise
-        except Exception:
-            raise DomainError(
-                "number_invalid", _("Enter a mobile number, e.g. +375 29 123-45-67."), field="number"
-            ) from None
+        number = parse_msisdn(str((params or {}).get("number") or ""))  # DomainError invalid_msisdn
         return {"number": number}
 
     def lock_key(self, *, params: dict[str, Any]) -> str:

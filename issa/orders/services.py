@@ -246,11 +246,15 @@ def drafts_sweep(*, now: datetime) -> int:
     done = 0
     actor = Actor.system("orders: drafts sweep")
     ids = list(Order.objects.filter(state=State.DRAFT).values_list("pk", "pending_request_id"))
-    alive = set(
-        PendingRequest.objects.filter(
+    from issa.identity.services.pending import session_alive
+
+    alive = {
+        pk
+        for pk, key in PendingRequest.objects.filter(
             pk__in=[r for _pk, r in ids if r], state=PendingRequest.State.PENDING, expires_at__gt=now
-        ).values_list("pk", flat=True)
-    )
+        ).values_list("pk", "session_key")
+        if session_alive(key)
+    }
     for pk, req in ids:
         if req in alive:
             continue

@@ -38,8 +38,12 @@ def catalogue(db: Any) -> dict[str, Any]:
         plan = TariffPlan.objects.create(code=code, name=name, fee_period=period, description=f"{name}: описание")
         PlanTerms.objects.create(plan=plan, valid_from=T0, fee=Decimal(fee))
         plans[code] = plan
-    PlanChangeTerms.objects.create(plan=plans["smart"], fee=Decimal("2.00"), effective=PlanChangeTerms.Effective.NEXT_DAY)
-    PlanChangeTerms.objects.create(plan=plans["daily"], fee=Decimal("0"), effective=PlanChangeTerms.Effective.IMMEDIATELY)
+    PlanChangeTerms.objects.create(
+        plan=plans["smart"], fee=Decimal("2.00"), effective=PlanChangeTerms.Effective.NEXT_DAY
+    )
+    PlanChangeTerms.objects.create(
+        plan=plans["daily"], fee=Decimal("0"), effective=PlanChangeTerms.Effective.IMMEDIATELY
+    )
     services = {}
     for code, name, kind, fee, period, one_time in [
         ("music", "Музыка", Service.Kind.OPTION, "3.00", ServiceTerms.FeePeriod.MONTHLY, "1.00"),

@@ -15,7 +15,9 @@ from issa.orders.services import order_submit
 @pytest.mark.django_db(transaction=True)
 def test_svc_3_order_accepted_at_once_and_completed_by_the_worker(make_subscriber: Any, web: Any) -> None:
     subscriber = make_subscriber(5000)
-    order = order_submit(subscriber=subscriber, action="connect_service", params={"service": "music"}, actor=web, now=timezone.now())
+    order = order_submit(
+        subscriber=subscriber, action="connect_service", params={"service": "music"}, actor=web, now=timezone.now()
+    )
     order.refresh_from_db()
     assert order.state == Order.State.COMPLETED
     assert [e.state for e in order.events.all()] == ["draft", "confirmed", "in_progress", "completed"]
