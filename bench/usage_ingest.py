@@ -38,6 +38,7 @@ NOW = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # the month's records are all i
 
 
 def run(quick: bool) -> list[Figure]:
+    from bench import baselines
     from bench.baselines import bench_pg_url
 
     sizes = QUICK_SIZES if quick else SIZES
@@ -65,7 +66,15 @@ def run(quick: bool) -> list[Figure]:
             f"{r['loaded']} loaded, {r['quarantined']} quarantined, {r['ledger_entries']} ledger entries"
         )
         figures += [
-            Figure("usage_ingest", f"import + rating, {n} records", r["pipeline_rps"], "records/s", True, note=note),
+            Figure(
+                "usage_ingest",
+                f"import + rating, {n} records",
+                r["pipeline_rps"],
+                "records/s",
+                True,
+                baseline=baselines.PG_COPY_ROWS_PER_S,  # the harness's raw COPY, besides our own two
+                note=note,
+            ),
             Figure(
                 "usage_ingest", f"COPY of the same file into a bare table, {n} rows", r["bare_copy_rps"], "rows/s", True
             ),
