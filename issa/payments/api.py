@@ -88,7 +88,9 @@ def topup_create(request: HttpRequest, data: TopUpIn) -> tuple[int, dict[str, An
         actor=actor,
         now=now,
     )
-    return 201, _out(payment, payment_handoff(payment=payment, actor=actor, now=now))
+    url = payment_handoff(payment=payment, actor=actor, now=now)
+    payment.refresh_from_db()
+    return 201, _out(payment, url)
 
 
 @router.get("/topups", response=list[PaymentOut], summary="My card payments")
