@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import translation
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from issa.billing.models import LedgerEntry
@@ -143,12 +143,12 @@ def refund_request_create(
 def _notify(request: RefundRequest, now: datetime) -> None:
     with translation.override("ru"):
         if request.state == State.APPROVED:
-            text = gettext_now("Your refund request is approved: %(amount)s moved to %(number)s.") % {
+            text = gettext("Your refund request is approved: %(amount)s moved to %(number)s.") % {
                 "amount": format_byn(request.amount),
                 "number": format_msisdn(request.right_msisdn),
             }
         else:
-            text = gettext_now("Your refund request is rejected: %(reason)s") % {"reason": request.reason}
+            text = gettext("Your refund request is rejected: %(reason)s") % {"reason": request.reason}
     sms_send(msisdn=request.wrong_msisdn, text=text, kind="refund", now=now)
 
 

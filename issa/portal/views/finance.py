@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -154,7 +154,7 @@ def installment_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             if "cancel" in request.POST:
                 services.installment_early_cancel(user=request.user, request_id=req.pk, actor=actor, now=now)
-                messages.info(request, gettext_now("The early write-off is cancelled."))
+                messages.info(request, gettext("The early write-off is cancelled."))
                 return redirect("portal:finance_installments")
             amount = services.installment_early_confirm(
                 subscriber=subscriber,
@@ -169,8 +169,7 @@ def installment_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                gettext_now("%(amount)s written off the balance for the installments.")
-                % {"amount": format_byn(amount)},
+                gettext("%(amount)s written off the balance for the installments.") % {"amount": format_byn(amount)},
             )
             return redirect("portal:finance_installments")
     context = _context(
@@ -261,7 +260,7 @@ def promised_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
                 services.promised_cancel(
                     subscriber=subscriber, user=request.user, request_id=req.pk, actor=actor, now=now
                 )
-                messages.info(request, gettext_now("The promised payment is cancelled."))
+                messages.info(request, gettext("The promised payment is cancelled."))
                 return redirect("portal:finance_promised")
             row = services.promised_confirm(
                 subscriber=subscriber,
@@ -276,7 +275,7 @@ def promised_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                gettext_now("The promised payment of %(amount)s is credited until %(until)s.")
+                gettext("The promised payment of %(amount)s is credited until %(until)s.")
                 % {"amount": format_byn(row.amount), "until": clock.local(row.expires_at).strftime("%d.%m.%Y %H:%M")},
             )
             return redirect("portal:finance_promised")
@@ -322,7 +321,7 @@ def refunds(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error, status = exc, exc.http_status
         else:
-            messages.success(request, gettext_now("The refund request is accepted. The result will come by SMS."))
+            messages.success(request, gettext("The refund request is accepted. The result will come by SMS."))
             return redirect("portal:finance_refunds")
     payments = services.refundable_payments(account_id=subscriber.account_id, now=now)
     requests = services.refund_requests(account_id=subscriber.account_id)
