@@ -42,3 +42,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+from . import admin_bills  # noqa: E402,F401  (bills, bill runs, deliveries: issue 6)

@@ -164,6 +164,38 @@ class BillView:
     def display(self, name: str) -> str:
         return format_byn(int(getattr(self, name)))
 
+    @property
+    def url_key(self) -> str:
+        return self.period if self.issued else "current"
+
+    @property
+    def opening_balance_display(self) -> str:
+        return format_byn(self.opening_balance)
+
+    @property
+    def charges_display(self) -> str:
+        return format_byn(self.charges)
+
+    @property
+    def vat_display(self) -> str:
+        return format_byn(self.vat)
+
+    @property
+    def payments_display(self) -> str:
+        return format_byn(self.payments)
+
+    @property
+    def closing_balance_display(self) -> str:
+        return format_byn(self.closing_balance)
+
+    @property
+    def amount_due_display(self) -> str:
+        return format_byn(self.amount_due)
+
+    @property
+    def subscription_fee_display(self) -> str:
+        return format_byn(self.subscription_fee)
+
 
 MONTHS = [
     _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
@@ -350,3 +382,28 @@ def spending_svg(bars: list[SpendingBar]) -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def bill_account(*, user: Any, account_number: str | None = None) -> Account:
+    """The account whose bills the caller may see: their own number's account, or (for a corporate
+    administrator, or a supervisor with the finance right) another account of the client they
+    administer. Anything else is "not found" — the same answer as for an account that does not
+    exist."""
+    subscriber_id = getattr(user, "subscriber_id", None)
+    if subscriber_id is None or not getattr(user, "is_authenticated", False):
+        raise not_found()
+    own = Account.objects.select_related("client").filter(subscribers__id=subscriber_id).first()
+    if own is None:
+        raise not_found()
+    if not account_number or account_number == own.number:
+        return own
+    from issa.access.models import CorporateRole
+    from issa.access.selectors import corporate_role_for
+
+    role = corporate_role_for(user=user)
+    if role is None or not role.has_right(CorporateRole.Right.FINANCE):
+        raise not_found()
+    other = Account.objects.select_related("client").filter(number=account_number, client_id=role.client_id).first()
+    if other is None:
+        raise not_found()
+    return other

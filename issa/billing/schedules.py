@@ -17,4 +17,10 @@ JOBS = [
         intended_date_kwarg="intended",
         description="Daily and monthly subscription fees and Pause (BSS-3, SVC-9), exactly once per day",
     ),
+    Job(
+        name="billing.billrun",
+        func="issa.billing.tasks.billrun_monthly",
+        cron="30 * 1-3 * *",
+        description="The monthly bill run (BSS-5) on the 1st-3rd, resumable; then regular bill delivery (BILL-7)",
+    ),
 ]

@@ -44,3 +44,7 @@ api.add_router("/finance", finance_router)
 from issa.payments.api import router as payments_router  # noqa: E402  (FIN-4, FIN-5)
 
 api.add_router("/payments", payments_router)
+
+from issa.billing.api_bills import router as bills_router  # noqa: E402  (BILL-1, BILL-2: bills, TMF678)
+
+api.add_router("/bills", bills_router)

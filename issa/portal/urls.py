@@ -1,9 +1,11 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
 from .views import account, consents, corporate, public
+from .views import bills as bills_views
 from .views import finance as finance_views
 from .views import info as info_views
 from .views import payments as payments_views
+from .views import services as services_views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +14,8 @@ urlpatterns = [
     *corporate.urlpatterns,
     *consents.urlpatterns,
     *info_views.urlpatterns,
+    *services_views.urlpatterns,
     *payments_views.urlpatterns,
     *finance_views.urlpatterns,
+    *bills_views.urlpatterns,
 ]
