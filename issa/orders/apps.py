@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "issa.orders"
     label = "orders"
-    verbose_name = _("Orders")
+    verbose_name = _("Service orders")
 
     def ready(self) -> None:
         # Order actions live in ``<app>/actions.py`` of any app (issa.orders.actions,

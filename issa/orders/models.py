@@ -29,7 +29,7 @@ class Order(models.Model):
     )
     action = models.CharField(_("action"), max_length=40)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
-    title = models.CharField(_("order"), max_length=255)
+    title = models.CharField(_("service order"), max_length=255)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     price = models.BigIntegerField(_("one-time price, kopecks"), default=0)
     channel = models.CharField(_("channel"), max_length=10, default="web")
@@ -46,8 +46,8 @@ class Order(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
+        verbose_name = _("service order")
+        verbose_name_plural = _("service orders")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["subscriber", "-created_at"]),

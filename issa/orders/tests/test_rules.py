@@ -28,7 +28,7 @@ NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)  # 12:00 in Minsk
 
 
 @pytest.fixture(autouse=True)
-def _clock() -> Any:
+def traveller() -> Any:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
@@ -70,7 +70,9 @@ def in_sync(subscriber: Subscriber) -> bool:
 # --- SVC-1 -----------------------------------------------------------------------------------
 
 
-def test_svc_1_plan_change_takes_effect_next_midnight_with_its_fee(make_subscriber: Any, web: Any, _clock: Any) -> None:
+def test_svc_1_plan_change_takes_effect_next_midnight_with_its_fee(
+    make_subscriber: Any, web: Any, traveller: Any
+) -> None:
     subscriber = make_subscriber(5000)
     order = submit(subscriber, "change_plan", web, plan="smart")
     assert order.state == Order.State.CONFIRMED  # waits for the plan's stated moment
@@ -78,7 +80,7 @@ def test_svc_1_plan_change_takes_effect_next_midnight_with_its_fee(make_subscrib
     assert order.scheduled_for == midnight
     subscriber.refresh_from_db()
     assert subscriber.plan.code == "basic"
-    _clock.move_to(midnight + timedelta(minutes=1))
+    traveller.move_to(midnight + timedelta(minutes=1))
     orders_run_due(now=timezone.now())
     order.refresh_from_db()
     assert order.state == Order.State.COMPLETED
@@ -88,7 +90,9 @@ def test_svc_1_plan_change_takes_effect_next_midnight_with_its_fee(make_subscrib
     assert [(p.plan.code, p.valid_to) for p in periods] == [("basic", midnight), ("smart", None)]
     assert periods[1].valid_from == midnight
     fee = LedgerEntry.objects.get(idempotency_key=f"order:{order.pk}:fee")
-    assert fee.amount == -200 and fee.kind == LedgerEntry.Kind.ONE_TIME_FEE and fee.effective_at == midnight
+    assert fee.amount == -200
+    assert fee.kind == LedgerEntry.Kind.ONE_TIME_FEE
+    assert fee.effective_at == midnight
     assert in_sync(subscriber)
 
 
@@ -164,21 +168,23 @@ def test_svc_2_two_open_orders_for_the_same_thing_are_refused(make_subscriber: A
 
 
 def test_svc_3_failed_network_is_retried_with_backoff_then_completed(
-    make_subscriber: Any, web: Any, _clock: Any
+    make_subscriber: Any, web: Any, traveller: Any
 ) -> None:
     subscriber = make_subscriber(5000)
     with override_settings(ISSA_NETWORK_SIM={"fail_msisdns": [subscriber.msisdn]}):
         order = submit(subscriber, "connect_service", web, service="music")
-    assert order.state == Order.State.IN_PROGRESS and order.attempts == 1
+    assert order.state == Order.State.IN_PROGRESS
+    assert order.attempts == 1
     assert order.next_attempt_at == timezone.now() + timedelta(minutes=1)
     assert not LedgerEntry.objects.filter(idempotency_key=f"order:{order.pk}:fee").exists()
     orders_run_due(now=timezone.now())  # not due yet: nothing happens
     order.refresh_from_db()
     assert order.attempts == 1
-    _clock.shift(timedelta(minutes=2))
+    traveller.shift(timedelta(minutes=2))
     orders_run_due(now=timezone.now())
     order.refresh_from_db()
-    assert order.state == Order.State.COMPLETED and order.attempts == 2
+    assert order.state == Order.State.COMPLETED
+    assert order.attempts == 2
     assert in_sync(subscriber)
     # re-running the task is harmless (idempotent)
     from issa.orders.tasks import order_execute
@@ -187,16 +193,17 @@ def test_svc_3_failed_network_is_retried_with_backoff_then_completed(
     assert LedgerEntry.objects.filter(idempotency_key__startswith=f"order:{order.pk}").count() == 1
 
 
-def test_bss_6_order_failing_every_attempt_is_reported_not_lost(make_subscriber: Any, web: Any, _clock: Any) -> None:
+def test_bss_6_order_failing_every_attempt_is_reported_not_lost(make_subscriber: Any, web: Any, traveller: Any) -> None:
     subscriber = make_subscriber(5000)
     balance = account_balance(account_id=subscriber.account_id)
     with override_settings(ISSA_NETWORK_SIM={"failure_rate": 1.0}):
         order = submit(subscriber, "connect_service", web, service="music")
         for _ in range(10):
-            _clock.shift(timedelta(hours=2))
+            traveller.shift(timedelta(hours=2))
             orders_run_due(now=timezone.now())
     order.refresh_from_db()
-    assert order.state == Order.State.FAILED and order.attempts == 5
+    assert order.state == Order.State.FAILED
+    assert order.attempts == 5
     assert order.last_error
     assert AuditEvent.objects.filter(action="order.failed", object_id=str(order.pk), outcome="failed").exists()
     assert SmsMessage.objects.filter(msisdn=subscriber.msisdn, kind="order").count() == 1
@@ -234,7 +241,8 @@ def test_bss_6_draft_confirm_through_pending_request(make_subscriber: Any, web: 
         now=timezone.now(),
         session_key=key,
     )
-    assert order.state == Order.State.DRAFT and order.pending_request_id
+    assert order.state == Order.State.DRAFT
+    assert order.pending_request_id
     assert get_network().state(msisdn=subscriber.msisdn)["services"] == {}
     order_confirm(subscriber=subscriber, order_id=order.pk, actor=actor, now=timezone.now(), session_key=key)
     order.refresh_from_db()
@@ -291,7 +299,8 @@ def test_svc_4_prepaid_needs_the_price_on_the_balance(make_subscriber: Any, web:
     refused(poor, "connect_service", web, "order_refused_balance", service="music")
     rich = make_subscriber(313)
     order = submit(rich, "connect_service", web, service="music")
-    assert order.price == 313 and order.state == Order.State.COMPLETED
+    assert order.price == 313
+    assert order.state == Order.State.COMPLETED
     # only the connection fee is booked by the order; the monthly fee is the fee job's
     assert LedgerEntry.objects.filter(account=rich.account, kind=LedgerEntry.Kind.ONE_TIME_FEE).get().amount == -100
 
@@ -319,11 +328,13 @@ def test_svc_5_orders_refused_while_suspended(make_subscriber: Any, web: Any, st
     refused(subscriber, "change_plan", web, "order_refused_suspended", plan="smart")
 
 
-def test_svc_5_suspension_after_the_order_fails_it_in_the_worker(make_subscriber: Any, web: Any, _clock: Any) -> None:
+def test_svc_5_suspension_after_the_order_fails_it_in_the_worker(
+    make_subscriber: Any, web: Any, traveller: Any
+) -> None:
     subscriber = make_subscriber(5000)
     order = submit(subscriber, "change_plan", web, plan="smart")
     Subscriber.objects.filter(pk=subscriber.pk).update(status="suspended_operator")
-    _clock.shift(timedelta(days=1))
+    traveller.shift(timedelta(days=1))
     orders_run_due(now=timezone.now())
     order.refresh_from_db()
     assert order.state == Order.State.FAILED
@@ -377,7 +388,7 @@ def test_svc_8_not_every_plan_allows_the_favourite_number(make_subscriber: Any, 
 # --- SVC-9 -----------------------------------------------------------------------------------
 
 
-def test_svc_9_pause_and_restore(make_subscriber: Any, web: Any, _clock: Any) -> None:
+def test_svc_9_pause_and_restore(make_subscriber: Any, web: Any, traveller: Any) -> None:
     subscriber = make_subscriber(5000)
     submit(subscriber, "pause", web)
     subscriber.refresh_from_db()
@@ -386,7 +397,7 @@ def test_svc_9_pause_and_restore(make_subscriber: Any, web: Any, _clock: Any) ->
     assert get_network().state(msisdn=subscriber.msisdn)["suspended"] is True
     refused(subscriber, "pause", web, "order_refused_suspended")
     refused(subscriber, "connect_service", web, "order_refused_suspended", service="music")
-    _clock.shift(timedelta(days=3))
+    traveller.shift(timedelta(days=3))
     assert submit(subscriber, "restore", web).state == Order.State.COMPLETED
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
