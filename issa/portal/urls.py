@@ -5,7 +5,6 @@ from .views import bills as bills_views
 from .views import finance as finance_views
 from .views import info as info_views
 from .views import payments as payments_views
-from .views import services as services_views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,7 +13,6 @@ urlpatterns = [
     *corporate.urlpatterns,
     *consents.urlpatterns,
     *info_views.urlpatterns,
-    *services_views.urlpatterns,
     *payments_views.urlpatterns,
     *finance_views.urlpatterns,
     *bills_views.urlpatterns,
