@@ -18,7 +18,7 @@ from .signing import signature_header
 from .views import merchant_secret
 
 
-def _post(txn: SandboxTransaction, event: str) -> int | None:
+def _post(txn: SandboxTransaction, event: str, attempt: int = 1) -> int | None:
     payload = {
         "type": event,
         "merchant": txn.merchant,
@@ -27,6 +27,7 @@ def _post(txn: SandboxTransaction, event: str) -> int | None:
         "amount": txn.amount,
         "currency": txn.currency,
         "card_last4": txn.card_last4,
+        "attempt": attempt,  # each delivery is its own signed message (a replay is not)
     }
     if event == "payment.succeeded" and txn.card_token:
         payload["card_token"] = txn.card_token
@@ -67,5 +68,5 @@ def deliver(txn_id: str) -> None:
         SandboxTransaction.objects.filter(pk=txn.pk).update(state=SandboxTransaction.State.APPROVED)
         txn.refresh_from_db()
     times = 3 if txn.scenario == "repeat" else 1
-    for _ in range(times):
-        _post(txn, "payment.succeeded")
+    for attempt in range(1, times + 1):
+        _post(txn, "payment.succeeded", attempt)

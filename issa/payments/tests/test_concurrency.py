@@ -56,7 +56,12 @@ def test_fin_5_100_parallel_callbacks_for_20_payments_end_with_exact_balances() 
         target = subscribers[i % 5]
         payments.append(
             payment_create(
-                payer=user, msisdn=target.msisdn, amount=100 * (i + 1), save_card=False, actor=Actor.system("t"), now=now
+                payer=user,
+                msisdn=target.msisdn,
+                amount=100 * (i + 1),
+                save_card=False,
+                actor=Actor.system("t"),
+                now=now,
             )
         )
     jobs: list[tuple[bytes, str]] = []
