@@ -99,7 +99,14 @@ def parse_condition(raw: Any) -> str:
 def parse_forwarding_target(raw: Any, *, subscriber: Subscriber) -> str:
     """A mobile or fixed number (SVC-11) in E.164 digits; not one's own number, not a premium-rate
     or shared-cost number (forwarding there would charge the subscriber without them knowing)."""
-    target = parse_any_number(str(raw or ""))
+    try:
+        target = parse_any_number(str(raw or ""))
+    except DomainError:
+        raise DomainError(
+            "invalid_phone_number",
+            _("Enter a valid phone number, for example +375 17 123-45-67."),
+            field="number",
+        ) from None
     if target == subscriber.msisdn:
         raise DomainError("forwarding_to_self", _("Calls cannot be forwarded to the same number."), field="number")
     kind = phonenumbers.number_type(phonenumbers.parse("+" + target, None))

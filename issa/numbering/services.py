@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from issa.catalog.models import NumberCategory
-from issa.core import rules
+from issa.core import clock, rules
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.phone import parse_msisdn
 from issa.identity.actor import Actor
@@ -194,7 +194,10 @@ def number_change_apply(
 
         opened = NumberAssignment.objects.filter(subscriber=subscriber, msisdn=old, valid_to__isnull=True)
         if not opened.update(valid_to=now):
-            start = subscriber.created_at or now
+            # the number was theirs since the connection (or since the row, whichever is earlier)
+            start = clock.start_of_local_day(subscriber.activated_on) if subscriber.activated_on else now
+            if subscriber.created_at is not None:
+                start = min(start, subscriber.created_at)
             NumberAssignment.objects.create(
                 msisdn=old, subscriber=subscriber, valid_from=min(start, now), valid_to=now, order_ref=""
             )
@@ -221,10 +224,20 @@ def number_change_apply(
 
 
 def reservations_expire(*, now: datetime) -> int:
-    """Periodic: short reservations that ran out become free (search already treats them so)."""
-    return PoolNumber.objects.filter(state=State.RESERVED, order_ref="", reserved_until__lte=now).update(
+    """Periodic: short reservations that ran out become free (search already treats them so), and
+    so do numbers held for an order of number change that failed or was cancelled."""
+    from issa.orders.models import Order
+
+    count = PoolNumber.objects.filter(state=State.RESERVED, order_ref="", reserved_until__lte=now).update(
         state=State.FREE, holder=None, reserved_until=None, changed_at=now
     )
+    held = dict(PoolNumber.objects.filter(state=State.RESERVED).exclude(order_ref="").values_list("order_ref", "pk"))
+    ids = {ref: int(ref.removeprefix("order:")) for ref in held if ref.removeprefix("order:").isdigit()}
+    open_ids = set(Order.objects.filter(pk__in=ids.values(), state__in=Order.OPEN_STATES).values_list("pk", flat=True))
+    for ref in held:
+        if ids.get(ref) not in open_ids:
+            count += number_hold_release(order_ref=ref, now=now)
+    return count
 
 
 def quarantine_release(*, now: datetime) -> int:

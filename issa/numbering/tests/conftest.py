@@ -49,3 +49,40 @@ def pool(categories):
 
     pool_add(msisdns=POOL, now=NOW)
     return POOL
+
+
+@pytest.fixture
+def features_catalogue(db):
+    """The services of SVC-11 and SVC-12 with their terms (forwarding free, «Плюс» 1.90/month)."""
+    from issa.catalog.models import Service, ServiceTerms
+
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = {}
+    for code, name, kind, fee, period in [
+        ("forwarding", "Переадресация вызова", Service.Kind.FORWARDING, "0", ServiceTerms.FeePeriod.NONE),
+        ("voicemail-plus", "Плюс", Service.Kind.VOICEMAIL, "1.90", ServiceTerms.FeePeriod.MONTHLY),
+    ]:
+        service = Service.objects.create(code=code, name=name, kind=kind)
+        ServiceTerms.objects.create(service=service, valid_from=t0, fee=Decimal(fee), fee_period=period, pro_rata=False)
+        rows[code] = service
+    return rows
+
+
+@pytest.fixture
+def member(categories, features_catalogue):
+    """A prepaid subscriber with 200 BYN, an ISSA login and a SIM known to the simulated network."""
+    from django.utils import timezone
+
+    from issa.orders.network import get_network
+    from issa.orders.selectors import expected_network_state
+    from issa.testing.factories import UserFactory, subscriber_with_balance
+
+    subscriber = subscriber_with_balance(20_000, msisdn="375291230001")
+    UserFactory(subscriber=subscriber)
+    now = timezone.now()
+    get_network().sync(
+        msisdn=subscriber.msisdn,
+        state=expected_network_state(subscriber=subscriber, at=now),
+        request_id=f"test-sync:{subscriber.msisdn}",
+    )
+    return subscriber
