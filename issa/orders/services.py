@@ -157,10 +157,9 @@ def order_submit(
         if session_key:
             from issa.identity.services import pending_start
 
-            user = actor.user if actor.user is not None else getattr(sub, "user", None)
             req = pending_start(
                 session_key=session_key,
-                user=user,
+                user=_user(actor, sub),
                 kind="orders.order",
                 payload={"order": order.pk},
                 actor=actor,
@@ -178,6 +177,14 @@ def _accept(order: Order, *, actor: Actor, now: datetime) -> None:
     enqueue(EXECUTE_TASK, order.pk)
 
 
+def _user(actor: Actor, subscriber: Subscriber) -> Any:
+    """The user whose pending request holds a draft: the actor, or the number's own login."""
+    user = actor.user if actor.user is not None else getattr(subscriber, "user", None)
+    if user is None:
+        raise DomainError("session_required", _("Your session has ended. Log in again."), kind=ErrorKind.UNAUTHORIZED)
+    return user
+
+
 def own_order(*, subscriber: Subscriber, order_id: int, lock: bool = False) -> Order:
     """An order looked up through its owner: another subscriber's id is "not found"."""
     qs = Order.objects.select_for_update() if lock else Order.objects.all()
@@ -191,7 +198,7 @@ def order_confirm(*, subscriber: Subscriber, order_id: int, actor: Actor, now: d
     """ "Подтвердить": the draft's pending request must still be alive in this session."""
     from issa.identity.services import pending_confirm
 
-    user = actor.user if actor.user is not None else getattr(subscriber, "user", None)
+    user = _user(actor, subscriber)
     try:
         with transaction.atomic():
             sub = _locked_subscriber(subscriber)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a translation table reads best one message a line
 """Builds this area's ru and be catalogues from the table below (msgid: (ru, be)).
 
 Run: ``python issa/locale/orders/build.py`` then msgfmt (see the brief). Kept by hand: no

@@ -30,11 +30,12 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 @pytest.fixture
 def catalogue(db: Any) -> dict[str, Any]:
     plans = {}
-    for code, name, fee, period in [
+    plan_rows: list[tuple[str, str, str, Any]] = [
         ("basic", "Базовый", "10.00", TariffPlan.FeePeriod.MONTHLY),
         ("smart", "Смарт", "20.00", TariffPlan.FeePeriod.MONTHLY),
         ("daily", "Суточный", "0.50", TariffPlan.FeePeriod.DAILY),
-    ]:
+    ]
+    for code, name, fee, period in plan_rows:
         plan = TariffPlan.objects.create(code=code, name=name, fee_period=period, description=f"{name}: описание")
         PlanTerms.objects.create(plan=plan, valid_from=T0, fee=Decimal(fee))
         plans[code] = plan

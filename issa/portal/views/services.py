@@ -28,7 +28,6 @@ from issa.core.errors import DomainError, not_found
 from issa.identity.actor import Actor
 from issa.orders import selectors as sel
 from issa.orders.models import Order
-from issa.orders.registry import get_action
 from issa.orders.services import order_cancel, order_confirm, order_submit, own_order
 from issa.portal.menu import MenuItem, register
 from issa.subscribers.models import Subscriber
@@ -260,11 +259,9 @@ def order_cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 def _order_context(order: Order) -> dict[str, Any]:
-    action = None
-    try:
-        action = get_action(order.action)
-    except DomainError:
-        pass
+    from issa.orders.registry import ACTIONS
+
+    action = ACTIONS.get(order.action)
     return {"order": order, "events": list(order.events.all()), "action_title": action.title if action else ""}
 
 
