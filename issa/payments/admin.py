@@ -81,7 +81,7 @@ class ExpressCardBatchAdmin(ReadOnly):
         if not request.user.has_perm("payments.add_expresscard"):
             return HttpResponse(status=403)
         form = IssueForm(request.POST or None)
-        error = None
+        error: Any = None
         if request.method == "POST" and form.is_valid():
             try:
                 face_value = parse_roubles(form.cleaned_data["face_value"])

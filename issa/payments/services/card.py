@@ -243,7 +243,8 @@ def callback_receive(*, body: bytes, signature: str, remote_ip: str | None, now:
         return CallbackResult(status, outcome)
     try:
         with transaction.atomic():
-            payment = Payment.objects.select_for_update().filter(public_id=_uuid(data["order_id"])).first()
+            order = _uuid(data["order_id"])
+            payment = Payment.objects.select_for_update().filter(public_id=order).first() if order else None
             if payment is None:
                 raise _Refuse(CallbackLog.Outcome.UNKNOWN, 404)
             if (
@@ -264,13 +265,13 @@ def callback_receive(*, body: bytes, signature: str, remote_ip: str | None, now:
                     remote_ip=remote_ip,
                     body=body[:4000].decode("utf-8", "replace"),
                 )
-            outcome = _apply(payment=payment, data=data, now=now)
-            if outcome != CallbackLog.Outcome.ACCEPTED:
-                if outcome == CallbackLog.Outcome.CONFLICT:
-                    raise _Refuse(outcome, 409, payment)
-                log.outcome = outcome
+            applied: str = _apply(payment=payment, data=data, now=now)
+            if applied != CallbackLog.Outcome.ACCEPTED:
+                if applied == CallbackLog.Outcome.CONFLICT:
+                    raise _Refuse(applied, 409, payment)
+                log.outcome = applied
                 log.save(update_fields=["outcome"])
-            return CallbackResult(200, outcome, payment)
+            return CallbackResult(200, applied, payment)
     except IntegrityError:
         _log(now=now, outcome=CallbackLog.Outcome.REPLAYED, status=409, data=data, body=body, ip=remote_ip)
         return CallbackResult(409, CallbackLog.Outcome.REPLAYED)

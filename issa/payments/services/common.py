@@ -16,12 +16,15 @@ from issa.billing.services import ledger_post
 def after_credit(*, account: Any, amount: int, now: datetime) -> None:
     """What follows every real payment: settle an active promised payment (FIN-3, the finance
     app, when installed), unblock a blocked prepaid subscriber (BSS-3), re-arm alerts."""
+    import importlib
+
     try:
-        from issa.finance.services import promised_settle_on_payment  # type: ignore[attr-defined]
-    except ImportError:
-        promised_settle_on_payment = None
-    if promised_settle_on_payment is not None:
-        promised_settle_on_payment(account=account, amount=amount, now=now)
+        finance = importlib.import_module("issa.finance.services")
+    except ImportError:  # the finance app is optional
+        finance = None
+    settle = getattr(finance, "promised_settle_on_payment", None)
+    if settle is not None:
+        settle(account=account, amount=amount, now=now)
     from issa.billing.guard import prepaid_guard
 
     prepaid_guard(account_ids=[account.pk], now=now)

@@ -277,4 +277,4 @@ def express_card_redeem(
         if failure.code == "express_code_unknown":
             _count_failure(subscriber_id=subscriber.pk, ip=ip)
         raise failure
-    return card, entry
+    return ExpressCard.objects.get(code_hash=digest), entry

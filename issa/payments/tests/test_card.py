@@ -47,8 +47,10 @@ def test_fin_5_signed_callback_credits_once_with_receipt_and_sms(
     time.sleep(1)  # a retried callback is signed again with a new timestamp
     with django_capture_on_commit_callbacks(execute=True):
         second = signed_callback(client, success_payload(payment))
-    assert first.status_code == 200 and first.json()["outcome"] == "accepted"
-    assert second.status_code == 200 and second.json()["outcome"] == "duplicate"
+    assert first.status_code == 200
+    assert first.json()["outcome"] == "accepted"
+    assert second.status_code == 200
+    assert second.json()["outcome"] == "duplicate"
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED
     assert account_balance(account_id=payment.account_id) == 1500
@@ -56,7 +58,8 @@ def test_fin_5_signed_callback_credits_once_with_receipt_and_sms(
     assert LedgerEntry.objects.get(kind="payment").idempotency_key == "card:sandbox:txn-1"
     assert Receipt.objects.get(payment=payment).amount == 1000
     sms = SmsMessage.objects.filter(msisdn=payment.msisdn, kind="payment").get()
-    assert "10,00" in sms.body and "15,00" in sms.body
+    assert "10,00" in sms.body
+    assert "15,00" in sms.body
 
 
 @pytest.mark.parametrize(
@@ -157,7 +160,8 @@ def test_fin_5_portal_redirects_to_hosted_page_and_return_only_shows_state() -> 
     assert response.status_code == 302
     assert response["Location"].startswith("/sandbox-acquirer/pay/?")
     payment = Payment.objects.get()
-    assert payment.amount == 1050 and payment.state == Payment.State.PENDING
+    assert payment.amount == 1050
+    assert payment.state == Payment.State.PENDING
     page = client.get(f"/pay/card/{payment.public_id}/")
     assert page.status_code == 200
     assert _payments_entries(subscriber.account_id) == 0  # the browser's return credits nothing
@@ -183,7 +187,8 @@ def test_fin_5_api_creates_top_up_and_reads_state() -> None:
     created = client.post("/api/payments/topups", {"amount_kopecks": 700}, content_type="application/json")
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["state"] == "pending" and body["payment_url"].startswith("/sandbox-acquirer/pay/")
+    assert body["state"] == "pending"
+    assert body["payment_url"].startswith("/sandbox-acquirer/pay/")
     assert client.get(f"/api/payments/topups/{body['id']}").json()["state"] == "pending"
     assert len(client.get("/api/payments/topups").json()) == 1
 

@@ -68,8 +68,11 @@ def test_fin_5_100_parallel_callbacks_for_20_payments_end_with_exact_balances() 
     ts = int(time.time())
     for i, payment in enumerate(payments):
         body = json.dumps(success_payload(payment, txn=f"t{i}")).encode()
-        for k in range(3):  # the same result, signed again (acquirer retries)
-            jobs.append((body, signature_header(secret=settings.ISSA_ACQUIRER_SECRET, timestamp=ts - k, body=body)))
+        # the same result, signed again (acquirer retries)
+        jobs.extend(
+            (body, signature_header(secret=settings.ISSA_ACQUIRER_SECRET, timestamp=ts - k, body=body))
+            for k in range(3)
+        )
         header = signature_header(secret=settings.ISSA_ACQUIRER_SECRET, timestamp=ts, body=body)
         jobs.append((body, header))  # an exact replay of the first
         forged = json.dumps(success_payload(payment, txn=f"f{i}", amount=payment.amount)).encode()

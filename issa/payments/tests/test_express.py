@@ -87,9 +87,12 @@ def test_fin_4_printer_file_csv_and_xlsx() -> None:
     batch, codes = express_batch_issue(face_value=500, quantity=3, note="", actor=Actor.system("t"), now=timezone.now())
     name, content, _mime = express_batch_export(batch=batch, codes=codes, fmt="csv")
     rows = list(csv.reader(io.StringIO(content.decode()), delimiter=";"))
-    assert name.endswith(".csv") and [r[1] for r in rows[1:]] == codes and rows[1][2] == "5.00"
+    assert name.endswith(".csv")
+    assert [r[1] for r in rows[1:]] == codes
+    assert rows[1][2] == "5.00"
     name, content, _mime = express_batch_export(batch=batch, codes=codes, fmt="xlsx")
-    assert name.endswith(".xlsx") and content[:2] == b"PK"
+    assert name.endswith(".xlsx")
+    assert content[:2] == b"PK"
 
 
 def test_fin_4_staff_issue_downloads_the_file_once() -> None:
@@ -124,7 +127,8 @@ def test_fin_4_api_redeem() -> None:
     client = Client()
     client.force_login(UserFactory(subscriber=subscriber))
     response = client.post("/api/payments/express", {"code": code}, content_type="application/json")
-    assert response.status_code == 200 and response.json()["balance_kopecks"] == 300
+    assert response.status_code == 200
+    assert response.json()["balance_kopecks"] == 300
 
 
 def test_fin_4_ussd_redeem(settings: Any) -> None:
