@@ -48,3 +48,7 @@ api.add_router("/payments", payments_router)
 from issa.billing.api_bills import router as bills_router  # noqa: E402  (BILL-1, BILL-2: bills, TMF678)
 
 api.add_router("/bills", bills_router)
+
+from issa.orders.api import router as orders_router  # noqa: E402  (SVC, BSS-6: TMF622 orders, TMF637 inventory)
+
+api.add_router("/orders", orders_router)
