@@ -8,7 +8,7 @@ fast rating writes them is ``bench/usage_ingest.py``). The run is the real ``bil
 PostgreSQL, in a fresh process so that its peak RSS is its own (goal ≤ 300 MB). Goals: the 100k run
 within 5 minutes; per-account cost at 100k within 1.2× of 10k; PDF median ≤ 100 ms.
 
-Run alone: ``python -m bench bill_run`` (``--quick``: 2k and 5k accounts).
+Run alone: ``python -m bench bill_run`` (``--quick``: 1k and 2k accounts).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 from bench.harness import Figure
 
 SIZES = (10_000, 100_000)
-QUICK_SIZES = (2_000, 5_000)
+QUICK_SIZES = (1_000, 2_000)
 RECORDS_PER_ACCOUNT = 30
 PERIOD = "2026-10"
 
@@ -241,7 +241,7 @@ def child(sizes: list[int]) -> dict[str, Any]:
             connection.close()
             done = subprocess.run(
                 [sys.executable, "-m", "bench.bill_run", "--run-only"],
-                env=dict(os.environ, DATABASE_URL=url),
+                env=dict(os.environ, DATABASE_URL=url, DEBUG="0"),  # a worker runs without the query log
                 capture_output=True,
                 text=True,
                 timeout=3600,

@@ -7,7 +7,7 @@ owns (``bill_accounts_for_user``); a bill of another account is "not found".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -163,6 +163,11 @@ class BillView:
 
     def display(self, name: str) -> str:
         return format_byn(int(getattr(self, name)))
+
+    @property
+    def as_of(self) -> datetime:
+        """The last moment included (the day before the request, for the current period)."""
+        return self.period_end - timedelta(seconds=1)
 
     @property
     def url_key(self) -> str:
@@ -341,20 +346,21 @@ def spending_svg(bars: list[SpendingBar]) -> str:
     classes in the bills stylesheet. Returned as markup built from numbers and escaped labels."""
     from django.utils.html import escape
 
-    width, height, pad, legend = 640, 260, 40, 24
+    width, height, pad, legend = 480, 300, 8, 56
     if not bars:
         return ""
     top = max(bar.total for bar in bars) or 1
     slot = (width - pad) / len(bars)
     bar_width = slot * 0.6
-    chart_h = height - pad - legend
+    base = height - 28  # bars stand here; month names below
+    chart_h = base - legend - 20  # room above the tallest bar for its amount
     out = [
         f'<svg class="bills-chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(str(_("Spending by month")))}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, bar in enumerate(bars):
         x = pad + index * slot + (slot - bar_width) / 2
-        y = legend + chart_h
+        y: float = base  # drawing coordinates, not money
         for group in SPENDING_GROUPS:
             value = bar.parts[group]
             if value <= 0:
@@ -367,18 +373,19 @@ def spending_svg(bars: list[SpendingBar]) -> str:
                 f"{escape(format_byn(value))}</title></rect>"
             )
         out.append(
-            f'<text x="{x + bar_width / 2:.1f}" y="{height - 22}" text-anchor="middle" class="bills-chart-label">'
+            f'<text x="{x + bar_width / 2:.1f}" y="{height - 8}" text-anchor="middle" class="bills-chart-label">'
             f"{escape(bar.label.split(' ')[0][:3])}</text>"
         )
         out.append(
-            f'<text x="{x + bar_width / 2:.1f}" y="{max(legend + 10, y - 4):.1f}" text-anchor="middle" '
+            f'<text x="{x + bar_width / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle" '
             f'class="bills-chart-value">{escape(format_byn(bar.total))}</text>'
         )
     for index, group in enumerate(SPENDING_GROUPS):
-        lx = pad + index * (width - pad) / len(SPENDING_GROUPS)
-        out.append(f'<rect class="seg-{group}" x="{lx:.1f}" y="4" width="12" height="12"/>')
+        lx, ly = pad + (index % 3) * (width - pad) / 3, 4 + (index // 3) * 22
+        out.append(f'<rect class="seg-{group}" x="{lx:.1f}" y="{ly}" width="14" height="14"/>')
         out.append(
-            f'<text x="{lx + 16:.1f}" y="14" class="bills-chart-legend">{escape(str(SPENDING_LABELS[group]))}</text>'
+            f'<text x="{lx + 20:.1f}" y="{ly + 12}" class="bills-chart-legend">'
+            f"{escape(str(SPENDING_LABELS[group]))}</text>"
         )
     out.append("</svg>")
     return "".join(out)

@@ -126,7 +126,7 @@ def render_pdf(view: Any) -> bytes:
     y -= 6
     pdf.line(left, y + 8, right, y + 8)
     y = row(y, _("Total charges for the period"), "", format_byn(view.charges), bold=True)
-    y = row(y, _("including VAT 20%"), "", format_byn(view.vat))
+    y = row(y, _("including VAT") + " 20%", "", format_byn(view.vat))
     y = row(y, _("Payments received"), "", format_byn(view.payments))
     y = row(y, _("Closing balance"), "", format_byn(view.closing_balance), bold=True)
     y = row(y - 4, _("Amount due"), "", format_byn(view.amount_due), bold=True, size=12)

@@ -62,7 +62,7 @@ def render_xlsx(view: Any) -> bytes:
             r += 1
     for label, value, strong in (
         (_("Total charges for the period"), view.charges, True),
-        (_("including VAT 20%"), view.vat, False),
+        (_("including VAT") + " 20%", view.vat, False),
         (_("Payments received"), view.payments, False),
         (_("Closing balance"), view.closing_balance, True),
         (_("Amount due"), view.amount_due, True),

@@ -23,7 +23,7 @@ K = LedgerEntry.Kind
 
 
 def minsk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=OPERATOR_TZ)  # type: ignore[misc]
+    return datetime(*args, tzinfo=OPERATOR_TZ)  # type: ignore[misc,arg-type]
 
 
 def post(

@@ -27,7 +27,7 @@ K = LedgerEntry.Kind
 
 
 def minsk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=OPERATOR_TZ)  # type: ignore[misc]
+    return datetime(*args, tzinfo=OPERATOR_TZ)  # type: ignore[misc,arg-type]
 
 
 NOW = minsk(2026, 11, 20, 12)

@@ -214,7 +214,9 @@ def delivery_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
     now = clock.now()
     bills_window_check(now=now)
     account = _account(request)
-    req = PendingRequest.objects.filter(pk=request_id, user=request.user, kind="billing.delivery_change").first()
+    req = PendingRequest.objects.filter(
+        pk=request_id, user_id=request.user.pk or 0, kind="billing.delivery_change"
+    ).first()
     if req is None or req.payload.get("account") != account.pk:
         raise not_found()
     suffix = _suffix(request, account)
