@@ -67,7 +67,8 @@ class ChangeNumber(OrderAction):
 
     def clean(self, *, subscriber: Subscriber, params: dict[str, Any]) -> dict[str, Any]:
         """Only at submit: the own number is refused here (``validate`` lets it pass afterwards)."""
-        msisdn = parse_msisdn(str((params or {}).get("msisdn") or ""))
+        params = params or {}
+        msisdn = parse_msisdn(str(params.get("msisdn") or params.get("number") or ""))  # the portal posts "number"
         if msisdn == subscriber.msisdn:
             raise DomainError("number_is_yours", _("This is already your number."), field="msisdn")
         return {"msisdn": msisdn}

@@ -4,7 +4,9 @@ from .views import account, consents, corporate, public
 from .views import bills as bills_views
 from .views import finance as finance_views
 from .views import info as info_views
+from .views import numbering as numbering_views
 from .views import payments as payments_views
+from .views import services as services_views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +15,8 @@ urlpatterns = [
     *corporate.urlpatterns,
     *consents.urlpatterns,
     *info_views.urlpatterns,
+    *services_views.urlpatterns,
+    *numbering_views.urlpatterns,
     *payments_views.urlpatterns,
     *finance_views.urlpatterns,
     *bills_views.urlpatterns,
