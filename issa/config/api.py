@@ -52,3 +52,7 @@ api.add_router("/bills", bills_router)
 from issa.orders.api import router as orders_router  # noqa: E402  (SVC, BSS-6: TMF622 orders, TMF637 inventory)
 
 api.add_router("/orders", orders_router)
+
+from issa.numbering.api import router as numbers_router  # noqa: E402  (SVC-6 number pool, SVC-11/12 state)
+
+api.add_router("/numbers", numbers_router)

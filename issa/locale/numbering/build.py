@@ -248,6 +248,7 @@ T: dict[str, tuple[str, str]] = {
     "Disconnect the package": ("Отключить пакет", "Адключыць пакет"),
     "To pay now": ("К оплате сейчас", "Да аплаты зараз"),
     "Connect": ("Подключить", "Падключыць"),
+    "No number is reserved.": ("Номер не зарезервирован.", "Нумар не зарэзерваваны."),
     # identity.user_login_change
     "The new login is not valid.": ("Новый логин недопустим.", "Новы лагін недапушчальны."),
     "This login is already in use.": ("Этот логин уже занят.", "Гэты лагін ужо заняты."),
