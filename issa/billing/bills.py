@@ -346,7 +346,7 @@ def spending_svg(bars: list[SpendingBar]) -> str:
     classes in the bills stylesheet. Returned as markup built from numbers and escaped labels."""
     from django.utils.html import escape
 
-    width, height, pad, legend = 480, 300, 8, 56
+    width, height, pad, legend = 480, 320, 8, 72
     if not bars:
         return ""
     top = max(bar.total for bar in bars) or 1
@@ -381,7 +381,7 @@ def spending_svg(bars: list[SpendingBar]) -> str:
             f'class="bills-chart-value">{escape(format_byn(bar.total))}</text>'
         )
     for index, group in enumerate(SPENDING_GROUPS):
-        lx, ly = pad + (index % 3) * (width - pad) / 3, 4 + (index // 3) * 22
+        lx, ly = pad + (index % 2) * (width - pad) / 2, 4 + (index // 2) * 22
         out.append(f'<rect class="seg-{group}" x="{lx:.1f}" y="{ly}" width="14" height="14"/>')
         out.append(
             f'<text x="{lx + 20:.1f}" y="{ly + 12}" class="bills-chart-legend">'

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from issa.testing.factories import UserFactory, subscriber_with_balance
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bill_1_bills_page_chart_details_and_downloads(page: Any, live_server: Any) -> None:
+def test_bill_1_bills_page_chart_details_and_downloads(page: Any, live_server: Any, tmp_path: Path) -> None:
     with time_machine.travel(datetime(2026, 11, 20, 12, tzinfo=OPERATOR_TZ), tick=True):
         sub = subscriber_with_balance(5000, now=datetime(2026, 8, 1, tzinfo=OPERATOR_TZ))
         for month in (9, 10, 11):
@@ -43,7 +44,7 @@ def test_bill_1_bills_page_chart_details_and_downloads(page: Any, live_server: A
         expect(page.get_by_role("heading", level=1)).to_have_text("Счета, детализация")
         expect(page.get_by_test_id("current-charges")).to_have_text("19,90\u00a0руб.")
         expect(page.locator("svg.bills-chart rect.seg-fees").first).to_be_visible()
-        page.screenshot(path="/tmp/bills-page.png", full_page=True)
+        page.screenshot(path=str(tmp_path / "bills.png"), full_page=True)
         with page.expect_download() as pdf:
             page.get_by_test_id("bill-2026-10").get_by_role("link", name="PDF").click()
         assert pdf.value.suggested_filename.endswith(".pdf")
