@@ -24,7 +24,7 @@ def token(make_subscriber: Any) -> tuple[Any, str]:
 
 
 def test_bss_6_api_order_completes_and_shows_in_inventory(client: Any, token: Any) -> None:
-    subscriber, auth = token
+    _subscriber, auth = token
     assert client.get("/api/orders/productOrder").status_code == 401
     response = client.post(
         "/api/orders/productOrder",
@@ -58,7 +58,7 @@ def test_svc_2_api_refusal_is_a_clear_error_and_changes_nothing(client: Any, tok
 
 
 def test_bss_6_api_draft_confirm_and_foreign_order_404(client: Any, token: Any, make_subscriber: Any) -> None:
-    subscriber, auth = token
+    _subscriber, auth = token
     response = client.post(
         "/api/orders/productOrder",
         {"action": "change_plan", "params": {"plan": "smart"}, "confirm": False},
