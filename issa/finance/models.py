@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PromisedPayment(models.Model):
@@ -19,11 +20,11 @@ class PromisedPayment(models.Model):
     """
 
     class State(models.TextChoices):
-        AWAITING = "awaiting", _("Awaiting confirmation")
-        ACTIVE = "active", _("Active")
-        SETTLED = "settled", _("Settled")
-        EXPIRED = "expired", _("Expired")
-        CANCELLED = "cancelled", _("Cancelled")
+        AWAITING = "awaiting", pgettext_lazy("finance state", "Awaiting confirmation")
+        ACTIVE = "active", pgettext_lazy("finance state", "Active")
+        SETTLED = "settled", pgettext_lazy("finance state", "Settled")
+        EXPIRED = "expired", pgettext_lazy("finance state", "Expired")
+        CANCELLED = "cancelled", pgettext_lazy("finance state", "Cancelled")
 
     account = models.ForeignKey(
         "customers.Account", on_delete=models.PROTECT, related_name="promised_payments", verbose_name=_("account")
@@ -56,8 +57,8 @@ class InstallmentPlan(models.Model):
     month ``first_month + n - 1``; the last one takes the remainder so that the sum is ``total``."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        PAID_OFF = "paid_off", _("Paid off")
+        ACTIVE = "active", pgettext_lazy("finance state", "Active")
+        PAID_OFF = "paid_off", pgettext_lazy("finance state", "Paid off")
 
     account = models.ForeignKey(
         "customers.Account", on_delete=models.PROTECT, related_name="installment_plans", verbose_name=_("account")
@@ -112,9 +113,9 @@ class RefundRequest(models.Model):
     """FIN-6: a payment credited to a wrong number (the requester's) to be moved to the right one."""
 
     class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Under review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        SUBMITTED = "submitted", pgettext_lazy("finance state", "Under review")
+        APPROVED = "approved", pgettext_lazy("finance state", "Approved")
+        REJECTED = "rejected", pgettext_lazy("finance state", "Rejected")
 
     account = models.ForeignKey(
         "customers.Account", on_delete=models.PROTECT, related_name="refund_requests", verbose_name=_("account")

@@ -137,7 +137,11 @@ def promised_confirm(
     try:
         with transaction.atomic():
             lock_account(row.account_id)
-            row = PromisedPayment.objects.select_for_update().select_related("subscriber", "account").get(pk=row.pk)
+            row = (
+                PromisedPayment.objects.select_for_update(of=("self",))
+                .select_related("subscriber", "account")
+                .get(pk=row.pk)
+            )
             if row.state != State.AWAITING:
                 raise DomainError(
                     "request_cancelled",
@@ -196,7 +200,9 @@ def promised_register_direct(*, subscriber: Any, amount: int, actor: Actor, now:
 
 def _withdraw(*, row: PromisedPayment, state: str, now: datetime, details: dict[str, Any]) -> bool:
     """Close an active promised payment and write its one reversal entry (under the row lock)."""
-    locked = PromisedPayment.objects.select_for_update().select_related("subscriber", "account").get(pk=row.pk)
+    locked = (
+        PromisedPayment.objects.select_for_update(of=("self",)).select_related("subscriber", "account").get(pk=row.pk)
+    )
     if locked.state != State.ACTIVE:
         return False
     locked.state, locked.closed_at = state, now

@@ -157,7 +157,9 @@ def refund_approve(*, request_id: int, actor: Actor, now: datetime) -> RefundReq
     For ПРИВЕТ the money must still be unspent now; otherwise the request is rejected with that
     reason (and the subscriber told to go to a sales centre)."""
     with transaction.atomic():
-        request = RefundRequest.objects.select_for_update().select_related("subscriber__plan").get(pk=request_id)
+        request = (
+            RefundRequest.objects.select_for_update(of=("self",)).select_related("subscriber__plan").get(pk=request_id)
+        )
         if request.state != State.SUBMITTED:
             raise DomainError("refund_decided", _("This request has already been decided."), kind=ErrorKind.CONFLICT)
         for account_id in sorted({request.account_id, request.right_account_id}):

@@ -58,11 +58,6 @@ T: dict[str, tuple[str, str]] = {
     ),
     # models
     "Finances": ("Финансы", "Фінансы"),
-    "Awaiting confirmation": ("Ожидает подтверждения", "Чакае пацвярджэння"),
-    "Active": ("Действует", "Дзейнічае"),
-    "Settled": ("Погашен", "Пагашаны"),
-    "Expired": ("Истёк", "Скончыўся"),
-    "Cancelled": ("Отменён", "Адменены"),
     "account": ("лицевой счёт", "асабовы рахунак"),
     "subscriber": ("абонент", "абанент"),
     "amount, kopecks": ("сумма, копеек", "сума, капеек"),
@@ -75,7 +70,6 @@ T: dict[str, tuple[str, str]] = {
     "closed at": ("закрыт", "закрыты"),
     "promised payment": ("обещанный платёж", "абяцаны плацёж"),
     "promised payments": ("обещанные платежи", "абяцаныя плацяжы"),
-    "Paid off": ("Погашена", "Пагашана"),
     "device": ("оборудование", "абсталяванне"),
     "total, kopecks": ("стоимость, копеек", "кошт, капеек"),
     "monthly payment, kopecks": ("ежемесячный платёж, копеек", "штомесячны плацёж, капеек"),
@@ -90,8 +84,6 @@ T: dict[str, tuple[str, str]] = {
     "ledger key": ("ключ проводки", "ключ праводкі"),
     "installment payment": ("платёж по рассрочке", "плацёж па растэрміноўцы"),
     "installment payments": ("платежи по рассрочке", "плацяжы па растэрміноўцы"),
-    "Approved": ("Одобрена", "Ухвалена"),
-    "Rejected": ("Отклонена", "Адхілена"),
     "wrong number": ("ошибочный номер", "памылковы нумар"),
     "payment": ("платёж", "плацёж"),
     "right number": ("правильный номер", "правільны нумар"),
@@ -323,6 +315,21 @@ T: dict[str, tuple[str, str]] = {
     "No requests.": ("Заявок нет.", "Заявак няма."),
 }
 
+# States of promised payments, installment plans and refund requests, with their own context so
+# that the same English word in another area's catalogue does not decide the Russian one.
+CONTEXT = "finance state"
+STATES: dict[str, tuple[str, str]] = {
+    "Awaiting confirmation": ("Ожидает подтверждения", "Чакае пацвярджэння"),
+    "Active": ("Действует", "Дзейнічае"),
+    "Settled": ("Погашен", "Пагашаны"),
+    "Expired": ("Истёк срок", "Скончыўся тэрмін"),
+    "Cancelled": ("Отменён", "Адменены"),
+    "Paid off": ("Погашена", "Пагашана"),
+    "Approved": ("Одобрена", "Ухвалена"),
+    "Rejected": ("Отклонена", "Адхілена"),
+    "Under review": ("На рассмотрении", "На разглядзе"),
+}
+
 # msgid -> (msgid_plural, ru forms, be forms)
 P: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "Payments credited in the last %(months)s month (since %(since)s).": (
@@ -365,6 +372,8 @@ def write(lang: str) -> Path:
     ]
     for msgid, pair in T.items():
         lines += [f"msgid {_q(msgid)}", f"msgstr {_q(pair[index])}", ""]
+    for label, pair in STATES.items():
+        lines += [f"msgctxt {_q(CONTEXT)}", f"msgid {_q(label)}", f"msgstr {_q(pair[index])}", ""]
     for msgid, (plural, ru, be) in P.items():
         forms = ru if lang == "ru" else be
         lines += [f"msgid {_q(msgid)}", f"msgid_plural {_q(plural)}"]
@@ -386,7 +395,7 @@ def check(extracted: Path) -> list[str]:
         parts = re.findall(r'"(.*)"', block)
         ids.add("".join(parts).encode().decode("unicode_escape").encode("latin-1").decode("utf-8"))
     ids.discard("")
-    return sorted(ids - set(T) - set(P))
+    return sorted(ids - set(T) - set(P) - set(STATES))
 
 
 if __name__ == "__main__":
