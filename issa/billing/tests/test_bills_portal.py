@@ -290,3 +290,38 @@ def test_bill_6_history_shown_for_email_hidden_for_self_collect(web: Any, sub: A
     assert 'data-testid="self-collect"' not in page
     assert page.count('data-testid="delivery-row"') == 1
     assert "me@example.by" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_bill_1_corporate_administrator_sees_the_clients_other_account(client: Any, db: Any) -> None:
+    from issa.access.models import CorporateRole
+    from issa.customers.models import Account
+    from issa.testing.factories import ClientFactory
+
+    company = ClientFactory(kind="legal", name="ООО Ромашка")
+    admin = subscriber_with_balance(100, now=minsk(2026, 8, 1), account__client=company)
+    other_account = Account.objects.create(
+        number="777000111", client=company, payment_method="postpaid", opened_on=minsk(2025, 1, 1).date()
+    )
+    worker = subscriber_with_balance(0, now=minsk(2026, 8, 1), account=other_account)
+    _post(worker, -700, K.SUBSCRIPTION_FEE, minsk(2026, 10, 1), "fee:worker")
+    billrun_run(period_key="2026-10", now=minsk(2026, 11, 1, 3))
+    role = CorporateRole.objects.create(
+        subscriber=admin, client=company, role=CorporateRole.Role.SUPERVISOR, rights=[], granted_at=minsk(2026, 1, 1)
+    )
+    client.force_login(UserFactory(subscriber=admin))
+    url = f"/api/bills/2026-10?account={other_account.number}"
+    assert client.get(url).status_code == 404  # a supervisor without the finance right
+    CorporateRole.objects.filter(pk=role.pk).update(role=CorporateRole.Role.ADMINISTRATOR)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["amounts_kopecks"]["charges"] == 700
+    page = client.get(reverse("portal:bills") + f"?account={other_account.number}")
+    assert page.status_code == 200
+    assert 'data-testid="bill-2026-10"' in page.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_bill_1_api_list_query_count_is_bounded(web: Any, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(16):
+        assert web.get("/api/bills").status_code == 200
