@@ -54,6 +54,7 @@ def test_fin_5_receipt_page_through_the_payer_only() -> None:
     payment = _payment(subscriber, 1234)
     signed_callback(Client(), success_payload(payment, txn="abc-1"))
     client = Client()
+    assert payment.payer is not None
     client.force_login(payment.payer)
     page = client.get(f"/pay/card/{payment.public_id}/receipt/")
     assert page.status_code == 200

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,7 +42,7 @@ from .info import own_subscriber
 register(
     MenuItem(
         key="topup",
-        title=_("Top up by card"),
+        title=pgettext_lazy("payments", "Top up by card"),
         description=_("Pay by bank card for your number or another"),
         url_name="portal:topup",
         order=40,
@@ -50,7 +51,7 @@ register(
 register(
     MenuItem(
         key="express",
-        title=_("Express card payment"),
+        title=pgettext_lazy("payments", "Express card payment"),
         description=_("Enter the 14-digit code of an express-payment card"),
         url_name="portal:express",
         order=41,
