@@ -206,7 +206,7 @@ def promised_create(request: HttpRequest, body: PromisedIn) -> Status[dict[str, 
         actor=_actor(request),
         now=clock.now(),
     )
-    req = PendingRequest.objects.get(pk=row.pending_request_id)
+    req = PendingRequest.objects.get(pk=int(row.pending_request_id or 0))
     return Status(202, {"request_id": req.pk, "kind": req.kind, "amount_kopecks": amount, "expires_at": req.expires_at})
 
 

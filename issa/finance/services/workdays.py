@@ -28,4 +28,4 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(day: date, n: int) -> date:
     """The n-th working day after ``day`` (``day`` itself is not counted)."""
-    return _calendar(day.year).get_nth_working_day(day, n)  # type: ignore[no-any-return]
+    return _calendar(day.year).get_nth_working_day(day, n)

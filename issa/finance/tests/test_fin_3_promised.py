@@ -34,12 +34,16 @@ PROMISED = LedgerEntry.Kind.PROMISED
 REVERSAL = LedgerEntry.Kind.PROMISED_REVERSAL
 
 
+def _rid(row: PromisedPayment) -> int:
+    """The pending request of a registration (set for every web/API registration)."""
+    assert row.pending_request_id is not None
+    return row.pending_request_id
+
+
 def _register(subscriber: Any, user: Any, key: str, web: Any, now: Any, amount: int = 300) -> PromisedPayment:
     row = promised_start(subscriber=subscriber, user=user, session_key=key, amount=amount, actor=web, now=now)
     assert row.pending_request_id is not None
-    return promised_confirm(
-        subscriber=subscriber, user=user, request_id=row.pending_request_id, session_key=key, actor=web, now=now
-    )
+    return promised_confirm(subscriber=subscriber, user=user, request_id=_rid(row), session_key=key, actor=web, now=now)
 
 
 def test_fin_3_confirmed_promised_payment_credits_the_balance_for_three_days(subscriber, user, session_key, web, now):
@@ -47,7 +51,7 @@ def test_fin_3_confirmed_promised_payment_credits_the_balance_for_three_days(sub
     assert row.state == PromisedPayment.State.AWAITING
     assert entries(subscriber, PROMISED) == []  # nothing before the confirmation
     row = promised_confirm(
-        subscriber=subscriber, user=user, request_id=row.pending_request_id, session_key=session_key, actor=web, now=now
+        subscriber=subscriber, user=user, request_id=_rid(row), session_key=session_key, actor=web, now=now
     )
     assert row.state == PromisedPayment.State.ACTIVE
     assert row.expires_at == now + timedelta(days=3)
@@ -100,14 +104,12 @@ def test_fin_3_rules_are_checked_again_at_confirmation(subscriber, user, session
     books nothing."""
     a = promised_start(subscriber=subscriber, user=user, session_key=session_key, amount=200, actor=web, now=now)
     b = promised_start(subscriber=subscriber, user=user, session_key=session_key, amount=300, actor=web, now=now)
-    promised_confirm(
-        subscriber=subscriber, user=user, request_id=a.pending_request_id, session_key=session_key, actor=web, now=now
-    )
+    promised_confirm(subscriber=subscriber, user=user, request_id=_rid(a), session_key=session_key, actor=web, now=now)
     with pytest.raises(DomainError) as info:
         promised_confirm(
             subscriber=subscriber,
             user=user,
-            request_id=b.pending_request_id,
+            request_id=_rid(b),
             session_key=session_key,
             actor=web,
             now=now,
@@ -120,14 +122,14 @@ def test_fin_3_rules_are_checked_again_at_confirmation(subscriber, user, session
 
 def test_fin_3_cancel_books_nothing(subscriber, user, session_key, web, now):
     row = promised_start(subscriber=subscriber, user=user, session_key=session_key, amount=300, actor=web, now=now)
-    row = promised_cancel(subscriber=subscriber, user=user, request_id=row.pending_request_id, actor=web, now=now)
+    row = promised_cancel(subscriber=subscriber, user=user, request_id=_rid(row), actor=web, now=now)
     assert row.state == PromisedPayment.State.CANCELLED
     assert entries(subscriber, PROMISED) == []
     with pytest.raises(DomainError):
         promised_confirm(
             subscriber=subscriber,
             user=user,
-            request_id=row.pending_request_id,
+            request_id=_rid(row),
             session_key=session_key,
             actor=web,
             now=now,
@@ -142,7 +144,7 @@ def test_fin_3_session_end_cancels_the_unconfirmed_registration(subscriber, user
         promised_confirm(
             subscriber=subscriber,
             user=user,
-            request_id=row.pending_request_id,
+            request_id=_rid(row),
             session_key=session_key,
             actor=web,
             now=now,
@@ -155,7 +157,7 @@ def test_fin_3_session_end_cancels_the_unconfirmed_registration(subscriber, user
 
 def test_fin_3_sweep_shows_abandoned_registrations_as_cancelled(subscriber, user, session_key, web, now):
     row = promised_start(subscriber=subscriber, user=user, session_key=session_key, amount=300, actor=web, now=now)
-    PendingRequest.objects.filter(pk=row.pending_request_id).update(state="expired")
+    PendingRequest.objects.filter(pk=_rid(row)).update(state="expired")
     assert promised_sweep_awaiting(now=now) == 1
     row.refresh_from_db()
     assert row.state == PromisedPayment.State.CANCELLED
@@ -165,9 +167,7 @@ def test_fin_3_other_session_cannot_confirm(subscriber, user, session_key, web, 
     row = promised_start(subscriber=subscriber, user=user, session_key=session_key, amount=300, actor=web, now=now)
     other = live_session(user)
     with pytest.raises(DomainError):
-        promised_confirm(
-            subscriber=subscriber, user=user, request_id=row.pending_request_id, session_key=other, actor=web, now=now
-        )
+        promised_confirm(subscriber=subscriber, user=user, request_id=_rid(row), session_key=other, actor=web, now=now)
     assert entries(subscriber, PROMISED) == []
 
 

@@ -136,7 +136,7 @@ def installments(request: HttpRequest) -> HttpResponse:
 
 
 def _own_pending(request: HttpRequest, request_id: int, kind: str) -> PendingRequest:
-    req = PendingRequest.objects.filter(pk=request_id, user=request.user, kind=kind).first()
+    req = PendingRequest.objects.filter(pk=request_id, user_id=int(request.user.pk or 0), kind=kind).first()
     if req is None:
         raise not_found()
     return req
@@ -276,7 +276,10 @@ def promised_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(
                 request,
                 gettext("The promised payment of %(amount)s is credited until %(until)s.")
-                % {"amount": format_byn(row.amount), "until": clock.local(row.expires_at).strftime("%d.%m.%Y %H:%M")},
+                % {
+                    "amount": format_byn(row.amount),
+                    "until": clock.local(row.expires_at or now).strftime("%d.%m.%Y %H:%M"),
+                },
             )
             return redirect("portal:finance_promised")
     row.refresh_from_db()
