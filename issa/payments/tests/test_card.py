@@ -198,3 +198,23 @@ def test_fin_5_sandbox_refuses_unsigned_request() -> None:
     url = payment_handoff(payment=payment, actor=Actor.system("t"), now=timezone.now())
     assert Client().get(url).status_code == 200
     assert Client().get(url.replace("amount=1000", "amount=1")).status_code == 403
+
+
+def test_fin_5_api_another_users_payment_is_404() -> None:
+    _user, payment = _payment(1000)
+    stranger = Client()
+    stranger.force_login(UserFactory(subscriber=subscriber_with_balance(0)))
+    assert stranger.get(f"/api/payments/topups/{payment.public_id}").status_code == 404
+    assert stranger.get("/api/payments/topups").json() == []
+
+
+def test_fin_5_number_not_served_refused_and_nothing_created() -> None:
+    subscriber = subscriber_with_balance(0)
+    client = Client()
+    client.force_login(UserFactory(subscriber=subscriber))
+    response = client.post(
+        "/api/payments/topups", {"amount_kopecks": 700, "msisdn": "375299999999"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_subscriber"
+    assert Payment.objects.count() == 0

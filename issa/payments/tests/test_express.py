@@ -145,3 +145,27 @@ def test_fin_4_ussd_redeem(settings: Any) -> None:
     assert response.status_code == 200, response.content
     assert "4,00" in response.json()["text"]
     assert account_balance(account_id=subscriber.account_id) == 400
+
+
+def test_fin_4_ussd_asks_for_the_code_then_credits(settings: Any) -> None:
+    code = _issue(1, 250)[0]
+    subscriber = subscriber_with_balance(0)
+    client = Client()
+    headers = {"HTTP_X_USSD_TOKEN": settings.ISSA_USSD_TOKEN}
+
+    def send(text: str, session: str = "s2") -> Any:
+        return client.post(
+            "/ussd/gateway",
+            {"session_id": session, "msisdn": subscriber.msisdn, "text": text},
+            content_type="application/json",
+            **headers,
+        ).json()
+
+    first = send("*122#")
+    assert first["end"] is False
+    wrong = send("1111")
+    assert wrong["end"] is True
+    assert account_balance(account_id=subscriber.account_id) == 0
+    send("*122#", "s3")
+    assert send(code, "s3")["end"] is True
+    assert account_balance(account_id=subscriber.account_id) == 250
