@@ -360,8 +360,11 @@ class ChangeInternetPackage(OrderAction):
 # --- SVC-8: the favourite number -----------------------------------------------------------
 
 
-def _favourite_service() -> Service:
-    service = Service.objects.filter(kind=Service.Kind.FAVOURITE).order_by("pk").first()
+def favourite_service() -> Service:
+    # the catalogue's «Любимый номер» (code "favourite"); other favourite kinds (a favourite
+    # country) are ordinary services
+    favourites = Service.objects.filter(kind=Service.Kind.FAVOURITE)
+    service = favourites.filter(code="favourite").first() or favourites.order_by("pk").first()
     if service is None:
         raise DomainError(
             "favourite_unavailable", _("The «Любимый номер» service is not offered."), kind=ErrorKind.CONFLICT
@@ -388,7 +391,7 @@ class FavouriteSet(OrderAction):
         return "favourite"
 
     def validate(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> None:
-        service = _favourite_service()
+        service = favourite_service()
         if params["number"] == subscriber.msisdn:
             raise DomainError("favourite_own", _("Your own number cannot be your favourite."), field="number")
         current = sel.active_product(subscriber=subscriber, service=service, at=now)
@@ -398,7 +401,7 @@ class FavouriteSet(OrderAction):
             raise DomainError("favourite_same", _("This number is already your favourite."), kind=ErrorKind.CONFLICT)
 
     def price(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> int:
-        service = _favourite_service()
+        service = favourite_service()
         if sel.active_product(subscriber=subscriber, service=service, at=now) is None:
             return sel.service_price(service=service, now=now)
         return sel.one_time_fee(service=service, now=now)  # a change costs the one-time fee only
@@ -406,13 +409,13 @@ class FavouriteSet(OrderAction):
     def provision(self, *, network: NetworkAdapter, order: Any) -> None:
         network.add_service(
             msisdn=order.subscriber.msisdn,
-            service=_favourite_service().code,
+            service=favourite_service().code,
             settings={"number": order.params["number"]},
             request_id=order_request_id(order),
         )
 
     def complete(self, *, order: Any, now: datetime) -> None:
-        service = _favourite_service()
+        service = favourite_service()
         _close_product(subscriber=order.subscriber, service=service, now=now)
         _open_product(order=order, service=service, now=now, settings={"number": order.params["number"]})
         book_fee(
@@ -431,17 +434,17 @@ class FavouriteCancel(OrderAction):
         return "favourite"
 
     def validate(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> None:
-        service = _favourite_service()
+        service = favourite_service()
         if sel.active_product(subscriber=subscriber, service=service, at=now) is None:
             raise _not_connected_error(service)
 
     def provision(self, *, network: NetworkAdapter, order: Any) -> None:
         network.remove_service(
-            msisdn=order.subscriber.msisdn, service=_favourite_service().code, request_id=order_request_id(order)
+            msisdn=order.subscriber.msisdn, service=favourite_service().code, request_id=order_request_id(order)
         )
 
     def complete(self, *, order: Any, now: datetime) -> None:
-        _close_product(subscriber=order.subscriber, service=_favourite_service(), now=now)
+        _close_product(subscriber=order.subscriber, service=favourite_service(), now=now)
 
 
 # --- SVC-9: Pause and «Восстановить» -----------------------------------------------------------

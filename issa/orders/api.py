@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from issa.core import clock
@@ -172,7 +172,7 @@ def orders_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[
 
 
 @router.post("/productOrder", response={201: ProductOrderOut}, summary="Place an order (TMF622, BSS-6)")
-def orders_create(request: HttpRequest, body: OrderIn) -> tuple[int, dict[str, Any]]:
+def orders_create(request: HttpRequest, body: OrderIn) -> Any:
     order = order_submit(
         subscriber=_subscriber(request),
         action=body.action,
@@ -182,7 +182,7 @@ def orders_create(request: HttpRequest, body: OrderIn) -> tuple[int, dict[str, A
         session_key=None if body.confirm else _session_key(request),
     )
     order.refresh_from_db()
-    return 201, _out(request, order)
+    return Status(201, _out(request, order))
 
 
 @router.get("/productOrder/{order_id}", response=ProductOrderOut, summary="One order with its history")

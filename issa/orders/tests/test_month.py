@@ -40,7 +40,7 @@ def test_svc_1_svc_9_month_with_plan_change_and_pause_charged_exactly(
         UsagePrice.objects.create(terms=terms, kind="voice", destination="offnet", unit_price=Decimal(price))
     with time_machine.travel(datetime(2025, 2, 28, 12, tzinfo=UTC), tick=False):
         subscriber = make_subscriber(10000)  # 100.00 BYN, prepaid, on «Базовый» since January
-    events = {
+    events: dict[int, list[tuple[str, dict[str, str]]]] = {
         5: [("connect_service", {"service": "music"})],
         10: [("change_plan", {"plan": "smart"})],  # takes effect at 00:00 on the 11th
         20: [("pause", {})],

@@ -174,7 +174,12 @@ def internet(request: HttpRequest) -> HttpResponse:
 @require_GET
 def favourite(request: HttpRequest) -> HttpResponse:
     subscriber = own_subscriber(request)
-    service = Service.objects.filter(kind=Service.Kind.FAVOURITE).order_by("pk").first()
+    from issa.orders.actions import favourite_service
+
+    try:
+        service: Service | None = favourite_service()
+    except DomainError:
+        service = None
     product = sel.active_product(subscriber=subscriber, service=service, at=clock.now()) if service else None
     allowed = service is not None and sel.plan_allows(plan=subscriber.plan, service=service)
     price = sel.service_price(service=service, now=clock.now()) if service else 0
