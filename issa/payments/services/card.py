@@ -27,6 +27,7 @@ from issa.core.phone import parse_msisdn
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.notifications.services import sms_send
+from issa.subscribers.models import Subscriber
 from issa.subscribers.selectors import subscriber_for_msisdn
 
 from ..models import CallbackLog, Payment, Receipt, SavedCard
@@ -75,6 +76,8 @@ def payment_create(
     target = subscriber_for_msisdn(parse_msisdn(msisdn))
     own = payer is not None and getattr(payer, "subscriber_id", None) == target.pk
     with transaction.atomic():
+        # One payment at a time per credited number, so that the daily limit holds under races.
+        Subscriber.objects.select_for_update().filter(pk=target.pk).first()
         day_total = (
             Payment.objects.filter(
                 subscriber=target,
@@ -197,9 +200,23 @@ def _log(
         event=str(data.get("type", ""))[:40],
         transaction_id=str(data.get("transaction_id", ""))[:64],
         remote_ip=ip,
-        body=body[:4000].decode("utf-8", "replace"),
+        body=_stored(body),
         **extra,
     )
+
+
+def _stored(body: bytes) -> str:
+    """The body as kept in the log: a saved card's token is a credential, so it is masked."""
+    text = body[:4000].decode("utf-8", "replace")
+    if b"card_token" not in body:
+        return text
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return text
+    if isinstance(data, dict) and data.get("card_token"):
+        data["card_token"] = "***"
+    return json.dumps(data)[:4000]
 
 
 def _parse(body: bytes) -> dict[str, Any] | None:
@@ -263,7 +280,7 @@ def callback_receive(*, body: bytes, signature: str, remote_ip: str | None, now:
                     transaction_id=data["transaction_id"],
                     signature=v1,
                     remote_ip=remote_ip,
-                    body=body[:4000].decode("utf-8", "replace"),
+                    body=_stored(body),
                 )
             applied: str = _apply(payment=payment, data=data, now=now)
             if applied != CallbackLog.Outcome.ACCEPTED:

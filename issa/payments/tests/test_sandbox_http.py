@@ -79,3 +79,11 @@ def test_auto_top_up_charges_saved_card_when_balance_falls(over_http: Any) -> No
     low_balance_check(account_ids=[subscriber.account_id], now=now)  # above the threshold now: nothing more
     assert Payment.objects.filter(source=Payment.Source.AUTO).count() == 1
     assert SmsMessage.objects.filter(msisdn=subscriber.msisdn, kind="payment").count() == 2
+
+
+def test_fin_5_saved_card_token_is_not_kept_in_the_callback_log(over_http: Any) -> None:
+    subscriber = subscriber_with_balance(0)
+    _pay(subscriber, "4111111111111111", save_card=True)
+    body = CallbackLog.objects.get(event="payment.succeeded").body
+    assert '"card_token": "***"' in body
+    assert "tok_" not in body
