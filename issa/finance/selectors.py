@@ -44,6 +44,16 @@ def history_since(now: datetime) -> datetime:
     return clock.start_of_local_day(first.replace(day=min(today.day, last_day)))
 
 
+def _source(entry: LedgerEntry) -> str:
+    """``details["source"]``; older entries without it are recognised by their other details."""
+    details = entry.details or {}
+    if details.get("source"):
+        return str(details["source"])
+    if "express_card" in details:
+        return "express_card"
+    return "refund" if entry.kind == LedgerEntry.Kind.TRANSFER else "bank"
+
+
 def payment_history(*, account_id: int, now: datetime) -> list[HistoryLine]:
     """What was credited and when for the last 2 months: payments of every source and refunds
     of erroneous payments received; promised payments are not payments (see FIN-3's list)."""
@@ -54,7 +64,7 @@ def payment_history(*, account_id: int, now: datetime) -> list[HistoryLine]:
     )
     lines = []
     for entry in entries:
-        source = str((entry.details or {}).get("source") or ("refund" if entry.kind == "transfer" else "bank"))
+        source = _source(entry)
         lines.append(
             HistoryLine(
                 id=entry.pk,
