@@ -16,7 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from issa.core import clock
@@ -143,9 +143,9 @@ def reserve(request: HttpRequest, body: ReservationIn) -> dict[str, Any]:
 
 
 @router.delete("/reservation/{msisdn}", response={204: None}, summary="Give up my reservation")
-def release(request: HttpRequest, msisdn: str) -> tuple[int, None]:
+def release(request: HttpRequest, msisdn: str) -> Status[None]:
     services.number_release(subscriber=_subscriber(request), msisdn=msisdn, actor=_actor(request), now=clock.now())
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/forwarding", response=ForwardingOut, summary="Call forwarding now (SVC-11)")

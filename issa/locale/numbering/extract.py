@@ -26,7 +26,7 @@ EXTRA = ["The new login is not valid.", "This login is already in use."]
 TEMPLATE_DIR = "issa/portal/templates/portal/numbering"
 FUNCS = {"_", "gettext", "gettext_lazy"}
 TRANSLATE = re.compile(r"""\{%\s*translate\s+(?P<q>["'])(?P<text>.*?)(?P=q)""", re.S)
-BLOCK = re.compile(r"\{%\s*blocktranslate\b[^%]*%\}(?P<text>.*?)\{%\s*endblocktranslate\s*%\}", re.S)
+BLOCK = re.compile(r"\{%\s*blocktranslate\b.*?%\}(?P<text>.*?)\{%\s*endblocktranslate\s*%\}", re.S)
 VAR = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from issa.core import clock, rules
 from issa.core.errors import DomainError
+from issa.core.phone import format_msisdn
 from issa.identity.actor import Actor
 from issa.numbering import features, selectors, services
 from issa.numbering.models import PoolNumber
@@ -137,7 +138,10 @@ def forwarding(request: HttpRequest) -> HttpResponse:
     subscriber = own_subscriber(request)
     now = clock.now()
     current = features.forwarding_state(subscriber=subscriber, now=now)
-    rows = [(value, label, current.get(value, "")) for value, label in features.Condition.choices]
+    rows = [
+        (value, label, format_msisdn(current[value]) if current.get(value) else "")
+        for value, label in features.Condition.choices
+    ]
     return _page(
         request,
         "portal/numbering/forwarding.html",
