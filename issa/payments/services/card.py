@@ -215,7 +215,7 @@ def _stored(body: bytes) -> str:
     except ValueError:
         return text
     if isinstance(data, dict) and data.get("card_token"):
-        data["card_token"] = "***"
+        data["card_token"] = "***"  # noqa: S105 -- a mask, not a password
     return json.dumps(data)[:4000]
 
 
