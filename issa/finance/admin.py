@@ -23,6 +23,7 @@ from issa.identity.actor import Actor
 
 from .models import InstallmentPayment, InstallmentPlan, PromisedPayment, RefundRequest
 from .services import refund_approve, refund_reject
+from .services.refunds import refund_overdue
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -36,7 +37,7 @@ class OverdueFilter(admin.SimpleListFilter):
         today = clock.local_date(clock.now())
         live = queryset.filter(state=RefundRequest.State.SUBMITTED)
         if self.value() == "overdue":
-            return live.filter(due_on__lt=today)
+            return queryset.filter(pk__in=refund_overdue(now=clock.now()).values("pk"))
         if self.value() == "today":
             return live.filter(due_on=today)
         if self.value() == "open":

@@ -183,7 +183,7 @@ def _promised_out(row: Any) -> dict[str, Any]:
 @router.get("/promised", response=list[PromisedOut], summary="Unconfirmed (promised) payments (FIN-3)")
 def promised_list(request: HttpRequest) -> list[dict[str, Any]]:
     subscriber = _subscriber(request)
-    services.promised_sweep_awaiting(now=clock.now())
+    services.promised_sweep_awaiting(now=clock.now(), account_id=subscriber.account_id)
     return [_promised_out(row) for row in selectors.promised_payments(account_id=subscriber.account_id)]
 
 

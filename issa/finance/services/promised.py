@@ -254,12 +254,14 @@ def promised_expire_due(*, now: datetime) -> int:
     return count
 
 
-def promised_sweep_awaiting(*, now: datetime) -> int:
+def promised_sweep_awaiting(*, now: datetime, account_id: int | None = None) -> int:
     """Registrations whose confirmation request ended without "Подтвердить" (session ended,
-    timeout, logout) are shown as cancelled."""
+    timeout, logout) are shown as cancelled: by the periodic job for everyone, and for one
+    account before its list is shown."""
     from issa.identity.models import PendingRequest
 
     ended = PendingRequest.objects.filter(kind=PENDING_KIND).exclude(state=PendingRequest.State.PENDING)
-    return PromisedPayment.objects.filter(state=State.AWAITING, pending_request_id__in=ended.values("pk")).update(
-        state=State.CANCELLED, closed_at=now
-    )
+    rows = PromisedPayment.objects.filter(state=State.AWAITING, pending_request_id__in=ended.values("pk"))
+    if account_id is not None:
+        rows = rows.filter(account_id=account_id)
+    return rows.update(state=State.CANCELLED, closed_at=now)

@@ -228,10 +228,3 @@ def refund_requests(*, account_id: int) -> list[RefundRequest]:
 def refund_overdue(*, now: datetime) -> Any:
     """Requests still under review after their due date (for the back office)."""
     return RefundRequest.objects.filter(state=State.SUBMITTED, due_on__lt=clock.local_date(now))
-
-
-def refund_request_get(*, account_id: int, request_id: int) -> RefundRequest:
-    request = RefundRequest.objects.filter(pk=request_id, account_id=account_id).first()
-    if request is None:
-        raise not_found()
-    return request

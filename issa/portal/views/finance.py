@@ -192,7 +192,7 @@ def installment_confirm(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_GET
 def promised_list(request: HttpRequest) -> HttpResponse:
     subscriber = own_subscriber(request)
-    services.promised_sweep_awaiting(now=clock.now())
+    services.promised_sweep_awaiting(now=clock.now(), account_id=subscriber.account_id)
     rows = selectors.promised_payments(account_id=subscriber.account_id)
     context = _context(subscriber, "promised", rows=[(row, format_byn(row.amount)) for row in rows])
     return render(request, "portal/finance/promised_list.html", context)
