@@ -93,3 +93,20 @@ def test_low_balance_alert_set_on_the_portal_and_bad_threshold_refused() -> None
     assert client.get("/pay/settings/").status_code == 200
     no_card = client.post("/pay/settings/", {"what": "auto", "enabled": "on", "threshold": "5", "amount": "10"})
     assert no_card.status_code == 409
+
+
+def test_periodic_jobs_expire_payments_and_sweep_alerts() -> None:
+    from issa.notifications.models import SmsMessage
+    from issa.payments.services import alert_settings_set
+    from issa.payments.tasks import expire_payments, low_balance_sweep
+
+    subscriber = subscriber_with_balance(1000)
+    payment = _payment(subscriber)
+    Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert expire_payments() == 1
+    now = timezone.now()
+    alert_settings_set(subscriber=subscriber, threshold=500, actor=Actor.system("t"), now=now)
+    ledger_post(account=subscriber.account, amount=-900, kind="usage", reason="calls", idempotency_key="u", now=now)
+    low_balance_sweep()
+    low_balance_sweep()
+    assert SmsMessage.objects.filter(kind="low_balance", msisdn=subscriber.msisdn).count() == 1
