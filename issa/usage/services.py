@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from issa.core import rules
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.rating.pipeline import BatchRater, Catalogue, NotRatable, RatedRecord, RatingContext, post_charges
+from issa.rating.pipeline import BatchRater, Catalogue, Item, NotRatable, RatingContext, post_charges
 
 from . import storage
 from .format import FUTURE_TOLERANCE, FileFormatError, LineError, Parsed, parse_header, parse_line_between
@@ -90,28 +90,36 @@ def process_chunk(
             result.outcome[line_no] = (error.reason, error.text())
     ctx = RatingContext.load(msisdns={p.msisdn for _, p in parsed}, catalogue=catalogue)
     rater = BatchRater(ctx)
-    candidates = []
+    check = rater.check
+    outcome_map = result.outcome
+    # ``items`` (what rating needs) and ``recs`` (line number, parsed record) run in parallel.
+    items: list[Item] = []
+    recs: list[tuple[int, Parsed]] = []
     seen: set[tuple[str, datetime]] = set()
     for line_no, rec in parsed:
         try:
-            sub, plan = rater.check(rec.msisdn, rec.start)
+            sub, plan, period = check(rec.msisdn, rec.start)
         except NotRatable as error:
             message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": rec.msisdn, "start": rec.start.isoformat()}
-            result.outcome[line_no] = (error.reason, str(message))
+            outcome_map[line_no] = (error.reason, str(message))
             continue
         key = (rec.record_id, rec.start)
         if key in seen:
-            result.outcome[line_no] = "duplicate"
+            outcome_map[line_no] = "duplicate"
             continue
         seen.add(key)
-        candidates.append((line_no, rec, sub, plan))
-    stored = storage.existing_keys(source=source.code, keys=[(c[1].record_id, c[1].start) for c in candidates])
-    fresh = []
-    for item in candidates:
-        if (item[1].record_id, item[1].start) in stored:
-            result.outcome[item[0]] = "duplicate"
-        else:
-            fresh.append(item)
+        items.append((sub, plan, rec.kind, rec.start, rec.quantity, rec.destination, rec.outgoing, period))
+        recs.append((line_no, rec))
+    stored = storage.existing_keys(source=source.code, keys=seen)
+    if stored:
+        kept = []
+        for item, (line_no, rec) in zip(items, recs, strict=True):
+            if (rec.record_id, rec.start) in stored:
+                outcome_map[line_no] = "duplicate"
+            else:
+                kept.append((item, (line_no, rec)))
+        items = [pair[0] for pair in kept]
+        recs = [pair[1] for pair in kept]
     batch = UsageBatch.objects.create(
         file=file,
         number=batch_number,
@@ -119,38 +127,44 @@ def process_chunk(
         last_line=lines[-1][0] if lines else 0,
         created_at=now,
     )
-    if fresh:
-        items = [(sub, plan, r.kind, r.start, r.quantity, r.destination, r.outgoing) for _, r, sub, plan in fresh]
+    if items:
         rater.lock(items)
         storage.ensure_partitions(rater.seen_periods)
         code = source.code
         if storage.is_postgres():
-            # Each record goes into the open COPY as soon as it is rated, as COPY text built from
-            # the file's own field text: PostgreSQL loads while Python rates the next ones.
-            null, stamp, file_pk, batch_pk = "\\N", now.isoformat(), file.pk, batch.pk
-            outcome_map = result.outcome
+            # Each record goes into the open COPY as soon as it is rated, as COPY text (in
+            # ``storage.COPY_TEXT_COLUMNS`` order) built from the file's own field text: PostgreSQL
+            # loads while Python rates the next ones. What depends only on the rating lookup
+            # (subscriber, account, price version, bill period) is formatted once per lookup.
+            null = "\\N"
+            tail = f"{code}\t{file.pk}\t{batch.pk}\t{now.isoformat()}\n"
+            texts: dict[int, str] = {}
 
-            with storage.copy_text() as write:
+            with storage.copy_text() as (buffer, flush):
+                append = buffer.append
 
-                def emit(index: int, rated: RatedRecord) -> None:
-                    line_no, r = fresh[index][0], fresh[index][1]
-                    c = rated.charge
-                    write(
-                        f"{code}\t{r.record_id}\t{r.start_text}\t{r.msisdn}\t{rated.subscriber_id}\t"
-                        f"{rated.account_id}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t{r.destination}\t"
-                        f"{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t{r.down_bytes}\t{r.service}\t"
-                        f"{r.domain}\t{file_pk}\t{line_no}\t{batch_pk}\t{rated.plan_terms_id}\t"
-                        f"{null if rated.usage_price_id is None else rated.usage_price_id}\t{c.billable}\t"
-                        f"{c.from_allowances}\t{c.kopecks}\t{rated.bill_period}\t{'t' if rated.correction else 'f'}\t"
-                        f"{stamp}\n"
+                def emit(index: int, meta: tuple, billable: int, covered: int, kopecks: int) -> None:
+                    line_no, r = recs[index]
+                    m = texts.get(id(meta))
+                    if m is None:
+                        price = null if meta[3] is None else meta[3]
+                        m = texts[id(meta)] = (
+                            f"{meta[0]}\t{meta[1]}\t{meta[2]}\t{price}\t{meta[4]}\t{'t' if meta[5] else 'f'}"
+                        )
+                    append(
+                        f"{r.record_id}\t{r.start_text}\t{r.msisdn}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t"
+                        f"{r.destination}\t{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t"
+                        f"{r.down_bytes}\t{r.service}\t{r.domain}\t{line_no}\t{m}\t{billable}\t{covered}\t"
+                        f"{kopecks}\t{tail}"
                     )
-                    outcome_map[line_no] = "loaded"
+                    if len(buffer) >= 2000:
+                        flush()
 
                 outcome = rater.rate(items, emit=emit)
         else:
             outcome = rater.rate(items)
             rows = []
-            for (line_no, r, _sub, _plan), rated in zip(fresh, outcome.rated, strict=True):
+            for (line_no, r), rated in zip(recs, outcome.rated, strict=True):
                 c = rated.charge
                 rows.append(
                     (
@@ -183,13 +197,13 @@ def process_chunk(
                         now,
                     )
                 )
-                result.outcome[line_no] = "loaded"
             storage.write_records(rows)
+        outcome_map.update(dict.fromkeys([line_no for line_no, _ in recs], "loaded"))
         rater.save(now=now)
         post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
         result.charged = outcome.charged
         result.account_ids = outcome.account_ids
-    values = list(result.outcome.values())
+    values = list(outcome_map.values())
     result.loaded = values.count("loaded")
     result.duplicates = values.count("duplicate")
     result.quarantined = len(values) - result.loaded - result.duplicates

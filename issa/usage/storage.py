@@ -8,9 +8,10 @@ with the same columns and unique index, loaded with ``executemany``. Callers see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -96,7 +97,10 @@ def ensure_partitions(period_keys: Iterable[str]) -> list[str]:
     return created
 
 
-def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
+_start_of = itemgetter(1)
+
+
+def existing_keys(*, source: str, keys: Collection[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
     """Which of ``keys`` (record id, start time) of ``source`` are already stored.
 
     One query per 5000 keys, bounded by the keys' time range so that PostgreSQL prunes to the
@@ -106,9 +110,10 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
     found: set[tuple[str, datetime]] = set()
     if not keys:
         return found
-    wanted = set(keys)
-    ordered = sorted(keys, key=lambda k: k[1])
+    wanted = keys if isinstance(keys, set | frozenset) else set(keys)
     if is_postgres():
+        lowest = min(wanted, key=_start_of)[1]
+        highest = max(wanted, key=_start_of)[1]
         # First the cheap question: what does the source have in the batch's time range? With the
         # key (source, start_time, record_id) it is a range scan of the index, and for new
         # records (the usual case) it finds nothing. Only when the range is crowded (a late file
@@ -118,7 +123,7 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
             cursor.execute(
                 f"SELECT record_id, start_time FROM {TABLE} WHERE source = %s "  # noqa: S608
                 "AND start_time >= %s AND start_time <= %s LIMIT %s",
-                [source, ordered[0][1], ordered[-1][1], limit],
+                [source, lowest, highest, limit],
             )
             rows = cursor.fetchall()
             if len(rows) < limit:
@@ -126,10 +131,11 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
             cursor.execute(
                 f"SELECT record_id, start_time FROM {TABLE} WHERE source = %s AND record_id = ANY(%s) "  # noqa: S608
                 "AND start_time >= %s AND start_time <= %s",
-                [source, [rid for rid, _ in ordered], ordered[0][1], ordered[-1][1]],
+                [source, [rid for rid, _ in wanted], lowest, highest],
             )
             found.update(key for key in cursor.fetchall() if key in wanted)
         return found
+    ordered = sorted(wanted, key=_start_of)
     for offset in range(0, len(ordered), 5000):
         chunk = ordered[offset : offset + 5000]
         rows = UsageRecord.objects.filter(
@@ -142,29 +148,63 @@ def existing_keys(*, source: str, keys: Sequence[tuple[str, datetime]]) -> set[t
     return found
 
 
+# The column order of the streamed COPY text: the record's own fields, then what depends only on
+# its rating lookup (formatted once per lookup), the charge, and the batch's constants.
+COPY_TEXT_COLUMNS = (
+    "record_id",
+    "start_time",
+    "msisdn",
+    "kind",
+    "outgoing",
+    "destination",
+    "other_party",
+    "duration",
+    "quantity",
+    "up_bytes",
+    "down_bytes",
+    "service",
+    "domain",
+    "line_no",
+    "subscriber_id",
+    "account_id",
+    "plan_terms_id",
+    "usage_price_id",
+    "bill_period",
+    "correction",
+    "billable",
+    "from_allowances",
+    "charge",
+    "source",
+    "file_id",
+    "batch_id",
+    "rated_at",
+)
+assert sorted(COPY_TEXT_COLUMNS) == sorted(COLUMNS)  # noqa: S101
+
+
 @contextmanager
-def copy_text() -> Iterator[Callable[[str], None]]:
-    """PostgreSQL: an open ``COPY`` into the usage table; the block gets ``write(line)`` for rows
-    in COPY's text format (``COLUMNS`` order, tab-separated, ending in a newline). The pipeline
-    builds them from the file's own field text, which the format guarantees holds no tab, newline
-    or backslash. Lines are sent in blocks by a writer thread (psycopg's ``QueuedLibpqWriter``),
-    so the server loads while Python rates the next records."""
+def copy_text() -> Iterator[tuple[list[str], Callable[[], None]]]:
+    """PostgreSQL: an open ``COPY`` into the usage table; the block gets ``(buffer, flush)``: it
+    appends rows in COPY's text format (``COPY_TEXT_COLUMNS`` order, tab-separated, each ending
+    in a newline) to ``buffer`` and calls ``flush()`` now and then (every few thousand rows); the
+    rest is flushed at the end. The pipeline builds rows from the file's own field text, which
+    the format guarantees holds no tab, newline or backslash. Blocks are sent by a writer thread
+    (psycopg's ``QueuedLibpqWriter``), so the server loads while Python rates the next records."""
     from psycopg.copy import QueuedLibpqWriter
 
     buffer: list[str] = []
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+        query = f"COPY {TABLE} ({', '.join(COPY_TEXT_COLUMNS)}) FROM STDIN"
+        with raw.copy(query, writer=QueuedLibpqWriter(raw)) as copy:
 
-            def write(line: str) -> None:
-                buffer.append(line)
-                if len(buffer) >= 2000:
+            def flush() -> None:
+                if buffer:
                     copy.write("".join(buffer))
                     buffer.clear()
 
-            yield write
-            if buffer:
-                copy.write("".join(buffer))
+            yield buffer, flush
+            flush()
 
 
 def write_records(rows: Sequence[tuple[Any, ...]]) -> None:
