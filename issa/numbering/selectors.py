@@ -91,3 +91,19 @@ def subscriber_for_number_at(msisdn: str, at: datetime) -> int | None:
 def number_history(*, subscriber_id: int) -> list[NumberAssignment]:
     """Every number the subscriber had through a change in ISSA, oldest first."""
     return list(NumberAssignment.objects.filter(subscriber_id=subscriber_id).order_by("valid_from", "pk"))
+
+
+def holders_of_numbers(msisdns: list[str]) -> dict[str, list[Holder]]:
+    """Set-wise form of ``subscriber_for_number_at`` for a batch of usage records (one query):
+    for each number, who held it when, through changes made in ISSA. A record of ``msisdn`` at
+    ``t`` belongs to the holder whose ``[valid_from, valid_to)`` contains ``t``; numbers never
+    changed have no rows here and resolve by ``Subscriber.msisdn``."""
+    found: dict[str, list[Holder]] = {}
+    rows = (
+        NumberAssignment.objects.filter(msisdn__in=sorted(set(msisdns)))
+        .order_by("msisdn", "valid_from")
+        .values_list("msisdn", "subscriber_id", "valid_from", "valid_to")
+    )
+    for msisdn, subscriber_id, valid_from, valid_to in rows:
+        found.setdefault(msisdn, []).append(Holder(subscriber_id, valid_from, valid_to))
+    return found

@@ -71,6 +71,11 @@ def test_svc_6_change_moves_subscriber_login_and_history(pool, member):
     assert selectors.subscriber_for_number_at(GOLD, timezone.now() + timedelta(seconds=1)) == member.pk
     assert selectors.subscriber_for_number_at(GOLD, now - timedelta(hours=1)) is None
     assert NumberAssignment.objects.filter(subscriber=member).count() == 2
+    holders = selectors.holders_of_numbers([old, GOLD, "375299999999"])
+    assert set(holders) == {old, GOLD}
+    assert holders[old][0].subscriber_id == member.pk
+    assert holders[old][0].valid_to is not None
+    assert holders[GOLD][0].valid_to is None
     # the network moved the SIM and agrees with us
     assert not SimulatedSim.objects.filter(msisdn=old).exists()
     assert get_network().state(msisdn=GOLD) == expected_network_state(subscriber=member, at=timezone.now())
