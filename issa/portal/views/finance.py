@@ -25,6 +25,7 @@ from issa.billing.selectors import account_balance
 from issa.core import clock, rules
 from issa.core.errors import DomainError, not_found
 from issa.core.money import format_byn, parse_roubles, to_kopecks
+from issa.core.phone import format_msisdn
 from issa.finance import selectors, services
 from issa.finance.models import PromisedPayment
 from issa.finance.services.installments import PENDING_KIND as EARLY_KIND
@@ -332,7 +333,7 @@ def refunds(request: HttpRequest) -> HttpResponse:
         subscriber,
         "refunds",
         payments=[(p, format_byn(p.amount)) for p in payments],
-        requests=[(r, format_byn(r.amount)) for r in requests],
+        requests=[(r, format_byn(r.amount), format_msisdn(r.right_msisdn)) for r in requests],
         form=form,
         error=error,
         refund_max=format_byn(to_kopecks(rules.get("REFUND_MAX"))),
