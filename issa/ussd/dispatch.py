@@ -19,8 +19,7 @@ MAX_REPLY = 182  # GSM 03.38 characters that fit one USSD screen
 
 def handle(*, session_id: str, msisdn: str, text: str, now: datetime, ip: str | None = None) -> Reply:
     with translation.override("ru"):
-        reply = _handle(session_id=session_id, msisdn=msisdn, text=text, now=now, ip=ip)
-    return reply
+        return _handle(session_id=session_id, msisdn=msisdn, text=text, now=now, ip=ip)
 
 
 def _handle(*, session_id: str, msisdn: str, text: str, now: datetime, ip: str | None) -> Reply:
@@ -32,8 +31,18 @@ def _handle(*, session_id: str, msisdn: str, text: str, now: datetime, ip: str |
                 menu_cls, params = resolve(text)
                 if menu_cls is None:
                     return Reply(text=_("Unknown request. Check the number and dial again."))
-                session = UssdSession.objects.create(
-                    session_id=session_id, msisdn=msisdn, menu=menu_cls.code, started_at=now, updated_at=now
+                # A gateway may reuse a session id once its dialogue has ended: start afresh on that row.
+                session, _created = UssdSession.objects.update_or_create(
+                    session_id=session_id,
+                    defaults={
+                        "msisdn": msisdn,
+                        "menu": menu_cls.code,
+                        "step": "start",
+                        "data": {},
+                        "started_at": now,
+                        "updated_at": now,
+                        "ended": False,
+                    },
                 )
                 ctx = UssdContext(msisdn=msisdn, session_id=session_id, now=now, actor=actor, params=params)
                 reply = menu_cls().start(ctx)

@@ -153,3 +153,16 @@ def test_domain_error_in_a_menu_ends_the_dialogue_with_its_message(client: Clien
     assert reply["end"] is True
     assert reply["text"] == "Operation is not available for your tariff plan."  # untranslated test message
     assert UssdSession.objects.get(session_id="s-3").ended is True
+
+
+@pytest.mark.django_db
+def test_a_session_id_reused_after_its_dialogue_ended_starts_a_new_dialogue(client, settings):
+    """Gateways recycle session ids; an ended dialogue's id must not turn into a server error."""
+    subscriber = subscriber_with_balance(500)
+    headers = {"HTTP_X_USSD_TOKEN": settings.ISSA_USSD_TOKEN}
+    body = {"session_id": "gw-recycled", "msisdn": subscriber.msisdn, "text": "*100#"}
+    first = client.post("/ussd/gateway", body, content_type="application/json", **headers)
+    second = client.post("/ussd/gateway", body, content_type="application/json", **headers)
+    assert first.status_code == second.status_code == 200
+    assert first.json()["text"] == second.json()["text"]
+    assert second.json()["end"] is True
