@@ -124,6 +124,9 @@ def _check_connect(
             )
 
 
+check_connect = _check_connect  # public name for other apps' actions (SVC-2 rules)
+
+
 def _open_product(*, order: Any, service: Service, now: datetime, settings: dict[str, Any] | None = None) -> Product:
     return Product.objects.create(
         subscriber=order.subscriber, service=service, active_from=now, settings=settings or {}

@@ -95,3 +95,13 @@ def test_every_services_page_renders(logged_in: Any, client: Any) -> None:
         "services_orders",
     ):
         assert client.get(reverse(f"portal:{name}")).status_code == 200, name
+
+
+def test_svc_9_paused_notice_in_belarusian_and_english(logged_in: Any, client: Any) -> None:
+    client.post(reverse("portal:services_order_new"), {"action": "pause"})
+    order = Order.objects.get(subscriber=logged_in)
+    client.post(reverse("portal:services_order_confirm", args=[order.pk]))
+    be = client.get(reverse("portal:services_pause"), HTTP_ACCEPT_LANGUAGE="be").content.decode()
+    en = client.get(reverse("portal:services_pause"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Абслугоўванне прыпынена па Вашай ініцыятыве" in be
+    assert "Service is suspended at your initiative" in en

@@ -66,7 +66,9 @@ register_tab("favourite", _("«Любимый» number"), "portal:services_favou
 register_tab("pause", _("Pause"), "portal:services_pause", 50)
 register_tab("orders", _("Service orders"), "portal:services_orders", 90)
 
-PARAM_FIELDS = ("service", "plan", "number", "email", "target", "condition", "kinds")
+# Every other field of the form is a parameter of the action (its ``clean`` checks them).
+NOT_PARAMS = frozenset({"csrfmiddlewaretoken", "action", "back"})
+LIST_PARAMS = frozenset({"kinds"})
 
 
 def own_subscriber(request: HttpRequest) -> Subscriber:
@@ -208,7 +210,12 @@ def order_new(request: HttpRequest) -> HttpResponse:
     """Step 1: a draft order and its confirmation page (price, when it takes effect)."""
     subscriber = own_subscriber(request)
     action = request.POST.get("action", "")
-    params = {name: request.POST.get(name, "") for name in PARAM_FIELDS if name in request.POST}
+    params: dict[str, Any] = {}
+    for name in request.POST:
+        if name in NOT_PARAMS:
+            continue
+        values = request.POST.getlist(name)
+        params[name] = values if len(values) > 1 or name in LIST_PARAMS else values[0]
     back = request.POST.get("back") or reverse("portal:services")
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("portal:services")
