@@ -300,6 +300,10 @@ def order_execute(*, order_id: int, now: datetime) -> Order | None:
         except DomainError as error:
             _fail(order, now=now, actor=system, reason=error.text())
             return order
+        if order.attempts >= int(rules.get("ORDER_MAX_ATTEMPTS")):
+            # tried enough (e.g. the network did it but our side kept failing): report it
+            _fail(order, now=now, actor=system, reason=order.last_error or gettext("Too many attempts"))
+            return order
         order.attempts += 1
         # a lease: if this worker dies mid-way, the periodic job retries after the backoff
         order.next_attempt_at = now + retry_delay(order.attempts)

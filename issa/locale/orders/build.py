@@ -190,6 +190,7 @@ T: dict[str, tuple[str, str]] = {
         "Заяўка «%(title)s» не выканана: %(reason)s",
     ),
     "State": ("Состояние", "Стан"),
+    "Too many attempts": ("Слишком много попыток", "Занадта шмат спроб"),
     "Change to «%(name)s»": ("Перейти на «%(name)s»", "Перайсці на «%(name)s»"),
     "Service is suspended at your initiative": (
         "Обслуживание приостановлено по Вашей инициативе",

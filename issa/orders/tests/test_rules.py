@@ -404,3 +404,40 @@ def test_svc_9_pause_and_restore(make_subscriber: Any, web: Any, traveller: Any)
     assert not is_paused(subscriber=subscriber, at=timezone.now())
     assert in_sync(subscriber)
     refused(subscriber, "restore", web, "pause_not_active")
+
+
+def test_bss_6_worker_dying_after_the_network_resumes_without_doing_anything_twice(
+    make_subscriber: Any, web: Any, traveller: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from issa.orders.actions import ConnectService
+
+    subscriber = make_subscriber(5000)
+    real = ConnectService.complete
+    calls = {"n": 0}
+
+    def crash_once(self: Any, *, order: Any, now: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("worker killed")
+        real(self, order=order, now=now)
+
+    monkeypatch.setattr(ConnectService, "complete", crash_once)
+    with pytest.raises(RuntimeError):
+        submit(subscriber, "connect_service", web, service="music")
+    order = Order.objects.get(subscriber=subscriber)
+    assert order.state == Order.State.IN_PROGRESS  # the lease holds it; nothing is lost
+    assert not Product.objects.filter(subscriber=subscriber).exists()
+    traveller.shift(timedelta(minutes=2))
+    orders_run_due(now=timezone.now())
+    order.refresh_from_db()
+    assert order.state == Order.State.COMPLETED
+    assert SimulatedCommand.objects.filter(msisdn=subscriber.msisdn, command="add_service").count() == 1
+    assert LedgerEntry.objects.filter(idempotency_key__startswith=f"order:{order.pk}").count() == 1
+    assert in_sync(subscriber)
+
+
+def test_bss_6_the_every_minute_job_is_declared() -> None:
+    from issa.core.schedules import declared_jobs
+
+    jobs = {job.name: job for job in declared_jobs()}
+    assert jobs["orders.run_due"].func == "issa.orders.tasks.run_due"
