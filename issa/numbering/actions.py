@@ -80,6 +80,12 @@ class ChangeNumber(OrderAction):
         if params["msisdn"] == subscriber.msisdn:
             return  # completed already (the worker re-checks after a crash between steps)
         _held_number(subscriber=subscriber, msisdn=params["msisdn"], now=now)
+        from issa.identity.models import User
+
+        if User.objects.filter(login=params["msisdn"]).exclude(subscriber_id=subscriber.pk).exists():
+            # a login left by the number's former holder: the login could not follow, so refuse
+            # here rather than fail after the network has moved the SIM
+            raise services.number_taken()
 
     def price(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> int:
         number = PoolNumber.objects.select_related("category").filter(msisdn=params["msisdn"]).first()

@@ -204,3 +204,17 @@ def test_svc_6_user_login_change(db):
     user.refresh_from_db()
     assert user.login == "375295000010"
     assert AuditEvent.objects.get(action="auth.login_change").details == {"old": sub.msisdn, "new": "375295000010"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_svc_6_number_whose_login_is_still_taken_refused_nothing_changed(pool, member):
+    """A login left by the number's former holder would block the login's move: refused before
+    anything reaches the network."""
+    now = timezone.now()
+    UserFactory(login=GOLD)
+    services.number_reserve(subscriber=member, msisdn=GOLD, actor=ACTOR, now=now)
+    before = snapshot(member)
+    with pytest.raises(DomainError) as err:
+        order_submit(subscriber=member, action="change_number", params={"msisdn": GOLD}, actor=ACTOR, now=now)
+    assert err.value.code == "number_taken"
+    assert snapshot(member) == before
