@@ -68,6 +68,23 @@ def _max_age() -> timedelta:
     return timedelta(days=int(rules.get("USAGE_MAX_AGE_DAYS")))
 
 
+Parsing = tuple[list[tuple[int, Parsed]], dict[int, Any]]  # records, and the lines' errors
+
+
+def parse_chunk(lines: Sequence[tuple[int, str]], *, now: datetime) -> Parsing:
+    """Parse ``lines`` (line number, raw text): pure, no database, so the import parses the next
+    chunk while PostgreSQL still loads this one's COPY."""
+    earliest, latest = now - _max_age(), now + FUTURE_TOLERANCE
+    parsed: list[tuple[int, Parsed]] = []
+    errors: dict[int, Any] = {}
+    for line_no, raw in lines:
+        try:
+            parsed.append((line_no, parse_line_between(raw, earliest=earliest, latest=latest)))
+        except LineError as error:
+            errors[line_no] = (error.reason, error.text())
+    return parsed, errors
+
+
 def process_chunk(
     *,
     lines: Sequence[tuple[int, str]],
@@ -76,18 +93,19 @@ def process_chunk(
     batch_number: int,
     now: datetime,
     catalogue: Catalogue,
+    parsing: Parsing | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ChunkResult:
     """Parse, check, de-duplicate, rate and store ``lines`` (line number, raw text). Runs inside
     the caller's transaction; writes the batch row but not the file's counts or the quarantine
-    (the callers differ there: an import adds lines, a re-process resolves them)."""
+    (the callers differ there: an import adds lines, a re-process resolves them).
+
+    ``parsing``: ``parse_chunk(lines)`` if the caller has it already. ``meanwhile``: called once
+    the last record is in the COPY, before waiting for PostgreSQL to finish loading it (the
+    import parses its next chunk there); it must not touch the database."""
     result = ChunkResult(lines=len(lines))
-    earliest, latest = now - _max_age(), now + FUTURE_TOLERANCE
-    parsed: list[tuple[int, Parsed]] = []
-    for line_no, raw in lines:
-        try:
-            parsed.append((line_no, parse_line_between(raw, earliest=earliest, latest=latest)))
-        except LineError as error:
-            result.outcome[line_no] = (error.reason, error.text())
+    parsed, errors = parsing if parsing is not None else parse_chunk(lines, now=now)
+    result.outcome.update(errors)
     ctx = RatingContext.load(msisdns={p.msisdn for _, p in parsed}, catalogue=catalogue)
     rater = BatchRater(ctx)
     check = rater.check
@@ -161,6 +179,9 @@ def process_chunk(
                         flush()
 
                 outcome = rater.rate(items, emit=emit)
+                flush()
+                if meanwhile is not None:
+                    meanwhile()
         else:
             outcome = rater.rate(items)
             rows = []
@@ -302,13 +323,35 @@ def usage_import_file(
         elif progress:
             progress(file.last_line - 1 if file.last_line else 0)
         catalogue = Catalogue.load()
-        for chunk in _chunks(handle, file.last_line, chunk_lines):
-            account_ids = _import_chunk(chunk=chunk, source=source, file=file, now=now, catalogue=catalogue)
+        chunks = _chunks(handle, file.last_line, chunk_lines)
+        chunk = next(chunks, None)
+        parsing = parse_chunk(chunk, now=now) if chunk is not None else None
+        while chunk is not None:
+            ahead: dict[str, Any] = {}
+
+            def read_ahead(ahead: dict[str, Any] = ahead) -> None:
+                """Read and parse the next chunk (once), while the server loads this one."""
+                if "chunk" not in ahead:
+                    following = next(chunks, None)
+                    ahead["chunk"] = following
+                    ahead["parsing"] = parse_chunk(following, now=now) if following is not None else None
+
+            account_ids = _import_chunk(
+                chunk=chunk,
+                source=source,
+                file=file,
+                now=now,
+                catalogue=catalogue,
+                parsing=parsing,
+                meanwhile=read_ahead,
+            )
             _guard(account_ids, now)
             if progress:
                 progress(len(chunk))
             if on_chunk:
                 on_chunk(file)
+            read_ahead()
+            chunk, parsing = ahead["chunk"], ahead["parsing"]
     with transaction.atomic():
         file = UsageFile.objects.select_for_update().get(pk=file.pk)
         if file.status == UsageFile.Status.PROCESSING:
@@ -333,13 +376,28 @@ def usage_import_file(
 
 
 def _import_chunk(
-    *, chunk: list[tuple[int, str]], source: UsageSource, file: UsageFile, now: datetime, catalogue: Catalogue
+    *,
+    chunk: list[tuple[int, str]],
+    source: UsageSource,
+    file: UsageFile,
+    now: datetime,
+    catalogue: Catalogue,
+    parsing: Parsing | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> set[int]:
     """One chunk in one transaction, retried whole if a concurrent batch got in the way."""
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction.atomic(), _no_gc():
-                return _import_chunk_once(chunk=chunk, source=source, file=file, now=now, catalogue=catalogue)
+                return _import_chunk_once(
+                    chunk=chunk,
+                    source=source,
+                    file=file,
+                    now=now,
+                    catalogue=catalogue,
+                    parsing=parsing,
+                    meanwhile=meanwhile,
+                )
         except (IntegrityError, OperationalError):
             if attempt == RETRIES or connection.in_atomic_block:
                 raise
@@ -362,7 +420,14 @@ def _no_gc() -> Iterator[None]:
 
 
 def _import_chunk_once(
-    *, chunk: list[tuple[int, str]], source: UsageSource, file: UsageFile, now: datetime, catalogue: Catalogue
+    *,
+    chunk: list[tuple[int, str]],
+    source: UsageSource,
+    file: UsageFile,
+    now: datetime,
+    catalogue: Catalogue,
+    parsing: Parsing | None,
+    meanwhile: Callable[[], None] | None,
 ) -> set[int]:
     UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # one writer per source
     locked = UsageFile.objects.select_for_update().get(pk=file.pk)
@@ -371,7 +436,16 @@ def _import_chunk_once(
     number = (
         UsageBatch.objects.filter(file=file).order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    result = process_chunk(lines=chunk, source=source, file=file, batch_number=number, now=now, catalogue=catalogue)
+    result = process_chunk(
+        lines=chunk,
+        source=source,
+        file=file,
+        batch_number=number,
+        now=now,
+        catalogue=catalogue,
+        parsing=parsing,
+        meanwhile=meanwhile,
+    )
     raws = dict(chunk)
     QuarantinedLine.objects.bulk_create(
         [
