@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="benchmark modules to run (default: all in bench/)")
     parser.add_argument("--quick", action="store_true", help="small sizes: checks that everything runs")
     parser.add_argument("--output", default="docs/performance.md", help="the Markdown report to write")
+    parser.add_argument("--baselines-only", action="store_true", help="measure the baselines, no module")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issa.config.settings")
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
 
     figures: list[harness.Figure] = []
-    for name in args.modules or harness.discover():
+    for name in [] if args.baselines_only else args.modules or harness.discover():
         print(f"{name} …", flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
