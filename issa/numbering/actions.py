@@ -290,9 +290,9 @@ class VoicemailConnect(OrderAction):
         return "voicemail"
 
     def validate(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> None:
-        from issa.orders.actions import _check_connect  # the catalogue's compatibility rules (SVC-2)
+        from issa.orders.actions import check_connect  # the catalogue's compatibility rules (SVC-2)
 
-        _check_connect(subscriber=subscriber, service=features.voicemail_plus_service(), now=now)
+        check_connect(subscriber=subscriber, service=features.voicemail_plus_service(), now=now)
 
     def price(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> int:
         return order_sel.service_price(service=features.voicemail_plus_service(), now=now)
