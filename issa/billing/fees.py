@@ -86,6 +86,19 @@ def _first_local_day(start: datetime) -> date:
     return clock.local_date(start)
 
 
+def _charged_from(period: PlanPeriod, all_periods: list[PlanPeriod]) -> date:
+    """The first day whose fee this plan period pays: the day it starts, unless another period
+    already holds the start of that day (a change in the middle of a day), then the next day —
+    the day's fee follows the plan the day starts with."""
+    first = _first_local_day(period.valid_from)
+    day_start, _ = day_bounds(first)
+    earlier = any(
+        other is not period and _overlaps(other.valid_from, other.valid_to, day_start, period.valid_from)
+        for other in all_periods
+    )
+    return first + timedelta(days=1) if earlier else first
+
+
 def _terms_at(versions: list[Any], moment: datetime) -> Any | None:
     """The terms in force at ``moment``: the latest ``valid_from`` not after it (None before the
     first). ``versions`` is sorted by ``valid_from`` ascending."""
@@ -238,11 +251,11 @@ def _plan_charges(
     # Monthly plan: charged on the first day of the month that has this plan.
     day_end = clock.start_of_local_day(day + timedelta(days=1))
     starts = [
-        p.valid_from
+        _charged_from(p, all_periods)
         for p in all_periods
         if p.plan_id == plan.pk and _overlaps(p.valid_from, p.valid_to, month_lo, day_end)
     ]
-    first_day = max(month_first, _first_local_day(min(starts)))
+    first_day = max(month_first, min(starts))
     if day == first_day:
         days_left = days_in_month - day.day + 1
         amount = to_kopecks(base * days_left / days_in_month)

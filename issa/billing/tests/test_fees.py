@@ -357,3 +357,22 @@ def test_bss_3_two_fee_jobs_at_once_charge_exactly_once():
     assert errors == []
     for subscriber in subscribers:
         assert fees_of(subscriber) == -25
+
+
+@pytest.mark.django_db
+def test_bss_3_monthly_plan_taken_in_the_middle_of_a_day_is_charged_from_the_next_day():
+    """The day's fee follows the plan the day starts with; a monthly plan that begins at 14:00
+    pays pro rata from the next day (it used to be skipped for the whole month)."""
+    daily = plan("daily-mid", TariffPlan.FeePeriod.DAILY, "0.4833")  # 48 kopecks a day
+    monthly = plan("monthly-mid", TariffPlan.FeePeriod.MONTHLY, "19.90")
+    subscriber = subscriber_with_balance(RICH, plan=daily)
+    change = at(date(2026, 11, 11), 14, 0)
+    PlanPeriod.objects.filter(subscriber=subscriber).update(valid_to=change)
+    PlanPeriod.objects.create(subscriber=subscriber, plan=monthly, valid_from=change)
+    run_month(2026, 11, twice=True)
+    assert fees_of(subscriber, (2026, 11), details__plan=daily.pk) == -11 * 48
+    # 19.90 × 19/30 days = 12.6033 -> 12,60 BYN, booked once on the 12th
+    monthly_fee = LedgerEntry.objects.get(idempotency_key=f"fee:{subscriber.pk}:plan:{monthly.pk}:2026-11")
+    assert monthly_fee.amount == -1260
+    assert monthly_fee.effective_at == at(date(2026, 11, 12))
+    assert fees_of(subscriber, (2026, 11)) == -11 * 48 - 1260
