@@ -188,13 +188,18 @@ def _store_password(
     *, user: User, password: str, now: datetime, temporary: bool = False, keep_session_key: str = ""
 ) -> None:
     """Set the password and end everything opened with the old one: API tokens, pending requests
-    (sessions end by themselves: Django checks the password hash on every request)."""
+    partners' OIDC tokens (sessions end by themselves: Django checks the password hash on every
+    request)."""
     user.set_password(password)
     user.password_changed_at = now
     user.must_change_password = temporary
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     tokens_revoke_all(user=user, now=now)
     pending_cancel_for_user(user=user, reason="password_changed", now=now, except_session_key=keep_session_key)
+    # Partners' tokens too (AUTH-8 + AUTH-14): consents stay, the partner signs in again.
+    from issa.sso.services import partner_tokens_end
+
+    partner_tokens_end(user=user, actor=Actor.system("password change"), now=now, reason="password_changed")
 
 
 def _sms_notice(*, msisdn: str, text: str, now: datetime, kind: str = "notice") -> None:

@@ -526,6 +526,27 @@ def test_auth_14_partner_tokens_end_at_a_password_change_hook(
     assert AuditEvent.objects.get(action="sso.tokens_ended").details["reason"] == "password_changed"
 
 
+def test_auth_14_auth_8_password_change_ends_partner_tokens_and_keeps_consent(
+    client: Client, partner: Any, subscriber_user: Any
+) -> None:
+    from issa.identity.services.accounts import password_change
+
+    _, body = signed_in(client, subscriber_user)
+
+    password_change(
+        user=subscriber_user,
+        old_password="demo1234",
+        password="novyi2026",
+        password2="novyi2026",
+        actor=Actor(channel="web", user=subscriber_user, ip="127.0.0.1"),
+        now=timezone.now(),
+    )
+
+    assert issued_rows() == (0, 0, 0, 0)
+    assert userinfo(Client(), body["access_token"]).status_code == 401
+    assert Consent.objects.filter(user=subscriber_user).exists()
+
+
 def test_auth_14_expired_tokens_are_cleared(client: Client, partner: Any, subscriber_user: Any) -> None:
     from datetime import timedelta
 
