@@ -269,7 +269,7 @@ class RatedRecord:
 class BatchOutcome:
     rated: list[RatedRecord]
     ledger: dict[tuple[int, str], list[Any]]  # (account, bill period) -> [kopecks, records, last start, correction]
-    account_ids: set[int]
+    account_ids: set[int]  # the accounts charged (for the prepaid guard)
     charged: int
 
 
@@ -446,7 +446,9 @@ class BatchRater:
         return BatchOutcome(
             [r for r in rated if r is not None] if rated is not None else [],
             ledger,
-            {item[0].account_id for item in items},
+            # Only a debit can take a balance to or below zero: the prepaid guard needs to look at
+            # the accounts this batch charged, not at every account it rated (thousands, mostly free).
+            {account_id for account_id, _ in ledger},
             charged,
         )
 

@@ -128,7 +128,9 @@ def process_chunk(
         seen.add(key)
         items.append((sub, plan, rec.kind, rec.start, rec.quantity, rec.destination, rec.outgoing, period))
         recs.append((line_no, rec))
-    stored = storage.existing_keys(source=source.code, keys=seen)
+    starts = [item[3] for item in items]
+    between = (min(starts), max(starts)) if starts else None
+    stored = storage.existing_keys(source=source.code, keys=seen, between=between)
     if stored:
         kept = []
         for item, (line_no, rec) in zip(items, recs, strict=True):

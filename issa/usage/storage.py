@@ -100,7 +100,9 @@ def ensure_partitions(period_keys: Iterable[str]) -> list[str]:
 _start_of = itemgetter(1)
 
 
-def existing_keys(*, source: str, keys: Collection[tuple[str, datetime]]) -> set[tuple[str, datetime]]:
+def existing_keys(
+    *, source: str, keys: Collection[tuple[str, datetime]], between: tuple[datetime, datetime] | None = None
+) -> set[tuple[str, datetime]]:
     """Which of ``keys`` (record id, start time) of ``source`` are already stored.
 
     One query per 5000 keys, bounded by the keys' time range so that PostgreSQL prunes to the
@@ -112,8 +114,10 @@ def existing_keys(*, source: str, keys: Collection[tuple[str, datetime]]) -> set
         return found
     wanted = keys if isinstance(keys, set | frozenset) else set(keys)
     if is_postgres():
-        lowest = min(wanted, key=_start_of)[1]
-        highest = max(wanted, key=_start_of)[1]
+        if between is not None:  # the caller knows the keys' earliest and latest start
+            lowest, highest = between
+        else:
+            lowest, highest = min(wanted, key=_start_of)[1], max(wanted, key=_start_of)[1]
         # First the cheap question: what does the source have in the batch's time range? With the
         # key (source, start_time, record_id) it is a range scan of the index, and for new
         # records (the usual case) it finds nothing. Only when the range is crowded (a late file
