@@ -63,11 +63,11 @@ def run(quick: bool) -> list[Figure]:
                 True,
                 note=f"{r['seconds']:.1f} s in all; {r['bills']} bills, {r['failed']} failed; "
                 f"{per_account[r['accounts']] * 1e6:.0f} µs per account "
-                f"({per_account[r['accounts']] / per_account[small]:.2f}× of {small:,})".replace(",", " "),
+                f"({per_account[r['accounts']] / per_account[small]:.2f}× of the {small} accounts run)",
             )
         )
         figures.append(
-            Figure("bill_run", f"peak RSS of the run's process, {n} accounts", r["peak_rss_mb"], "MB", False)
+            Figure("bill_run", f"peak resident memory (VmHWM) of the run, {n} accounts", r["peak_rss_mb"], "MB", False)
         )
     figures.append(
         Figure(
