@@ -2,6 +2,7 @@
 
 from .views import account, consents, corporate, public
 from .views import bills as bills_views
+from .views import detail as detail_views
 from .views import finance as finance_views
 from .views import info as info_views
 from .views import numbering as numbering_views
@@ -20,4 +21,5 @@ urlpatterns = [
     *payments_views.urlpatterns,
     *finance_views.urlpatterns,
     *bills_views.urlpatterns,
+    *detail_views.urlpatterns,
 ]

@@ -167,3 +167,6 @@ class QuarantinedLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id}:{self.line_no}"
+
+
+from .models_stats import ServiceDomain, StatRequest  # noqa: E402,F401 — STAT-1..4 (issa/usage/stats.py)
