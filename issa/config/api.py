@@ -49,6 +49,10 @@ from issa.billing.api_bills import router as bills_router  # noqa: E402  (BILL-1
 
 api.add_router("/bills", bills_router)
 
+from issa.usage.api_detail import router as usage_router  # noqa: E402  (BILL-3 detail, STAT-1..4: TMF635)
+
+api.add_router("/usage", usage_router)
+
 from issa.orders.api import router as orders_router  # noqa: E402  (SVC, BSS-6: TMF622 orders, TMF637 inventory)
 
 api.add_router("/orders", orders_router)

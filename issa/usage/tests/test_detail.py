@@ -22,8 +22,15 @@ from issa.subscribers.models import Subscriber
 from issa.testing.factories import SubscriberFactory, UserFactory
 from issa.usage.detail import DetailQuery, detail_page, detail_totals
 from issa.usage.models import UsageRecord
+from issa.usage.storage import ensure_partitions
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _partitions(db: None) -> None:
+    """PostgreSQL keeps usage in monthly partitions; create the months the tests use."""
+    ensure_partitions([f"2026-{m:02d}" for m in range(4, 13)])
 
 
 def minsk(*args: int) -> datetime:
