@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from .models import LedgerEntry
 
@@ -17,7 +17,9 @@ def account_balance(*, account_id: int, at: datetime | None = None) -> int:
     return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
 
 
-def account_entries(*, account_id: int, since: datetime | None = None, kinds: list[str] | None = None):  # type: ignore[no-untyped-def]
+def account_entries(
+    *, account_id: int, since: datetime | None = None, kinds: list[str] | None = None
+) -> QuerySet[LedgerEntry]:
     qs = LedgerEntry.objects.filter(account_id=account_id)
     if since is not None:
         qs = qs.filter(effective_at__gte=since)

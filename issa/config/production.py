@@ -50,6 +50,11 @@ ISSA_USSD_TOKEN = os.environ.get("ISSA_USSD_TOKEN", "")
 if not ISSA_USSD_TOKEN or ISSA_USSD_TOKEN.startswith("dev-"):
     ISSA_USSD_TOKEN = secrets.token_urlsafe(32)  # documented in README: set it to open the gateway
 
+# --- Acquirer: the development secret would let anyone forge a payment callback ---------------
+ISSA_ACQUIRER_SECRET = os.environ.get("ISSA_ACQUIRER_SECRET", "")
+if not ISSA_ACQUIRER_SECRET or ISSA_ACQUIRER_SECRET.startswith("dev-"):
+    ISSA_ACQUIRER_SECRET = secrets.token_urlsafe(32)  # no callback verifies until the real one is set
+
 # --- Static files: hashed names and compressed copies made by ``manage.py collectstatic`` -----
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -128,3 +128,24 @@ def test_portal_responses_carry_a_strict_content_security_policy(client):
     assert directives["object-src"] == "'none'"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_never_keeps_the_development_acquirer_secret(tmp_path: Path):
+    """A callback signed with the published development secret must not credit money in production."""
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.ISSA_ACQUIRER_SECRET.startswith('dev-'), len(s.ISSA_ACQUIRER_SECRET) >= 32)"
+    )
+    result = manage(
+        tmp_path,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        script,
+        ISSA_ENV="production",
+        SECRET_KEY=random_key(),
+        ALLOWED_HOSTS="issa.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
