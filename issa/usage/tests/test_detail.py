@@ -103,6 +103,9 @@ def passed(web: Client, sub: Subscriber) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_bill_3_step_up_required_then_m_code_shows_the_table(sub: Subscriber) -> None:
     web = web_for(sub)
+    start = web.get(reverse("portal:detail")).content.decode()
+    assert "В этом разделе Вы можете посмотреть детализацию своих звонков и SMS" in start
+    assert "PUK1" in start
     # No pass yet: the table sends back to the choice, nothing shown.
     response = web.get(reverse("portal:detail_table"), CHOICE)
     assert response.status_code == 302

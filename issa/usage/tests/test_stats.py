@@ -152,4 +152,7 @@ def test_stat_1_page_shows_own_data_only(sub: Subscriber) -> None:
     assert "youtube" not in page.content.decode()
     own = web_for(sub).post(reverse("portal:stats"), {"day": "2026-11-15"})
     assert "rr1.googlevideo.com" in own.content.decode()
-    assert web_for(sub).get(reverse("portal:stats")).status_code == 200
+    page = web_for(sub).get(reverse("portal:stats"))
+    assert page.status_code == 200
+    assert "Максимальное количество запросов - 10 в сутки." in page.content.decode()
+    assert "Интернет-статистика" in page.content.decode()
