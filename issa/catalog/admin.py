@@ -54,11 +54,16 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Writes an audit event for every save and delete, and for each inline row saved."""
+    """Writes an audit event for every save and delete, and for each inline row saved.
+
+    Other apps' staff-edited reference data reuse it with their own ``audit_prefix``."""
+
+    audit_prefix = "catalog"
 
     def _audit(self, request: HttpRequest, verb: str, obj: Model | None, details: dict[str, Any]) -> None:
         model = obj._meta.model_name if obj is not None else self.model._meta.model_name
-        audit_record(actor=_actor(request), action=f"catalog.{model}_{verb}", now=clock.now(), obj=obj, details=details)
+        action = f"{self.audit_prefix}.{model}_{verb}"
+        audit_record(actor=_actor(request), action=action, now=clock.now(), obj=obj, details=details)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -120,3 +120,6 @@ class UsageRecordAdmin(ReadOnlyAdmin):
     @admin.display(description=_("charge"), ordering="charge")
     def charge_byn(self, record: UsageRecord) -> str:
         return format_byn(record.charge)
+
+
+from . import admin_stats  # noqa: E402,F401  (internet statistics reference data)
