@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
@@ -25,20 +24,23 @@ from issa.core import clock
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.core.money import to_roubles
 from issa.identity.actor import Actor
-from issa.identity.models import OtpChallenge
-from issa.identity.services import limits
-from issa.identity.services.audit import audit_record
-from issa.identity.services.otp import otp_send, otp_verify
 from issa.subscribers.models import Subscriber
 
-from .detail import PAGE_SIZE, detail_page, detail_query, detail_totals
+from .detail import (
+    PAGE_SIZE,
+    detail_page,
+    detail_query,
+    detail_totals,
+    step_up_start,
+    step_up_uses_puk,
+    step_up_verify,
+)
 from .stats import stat_request
 
 router = Router(tags=["usage"], auth=_auths())
 
 SESSION_KEY = "issa_detail_stepup"  # the same key as the portal (issa/portal/views/detail.py)
 PASS_TTL = 24 * 3600
-PUK_DEVICES = {Subscriber.Device.TABLET, Subscriber.Device.MODEM}
 
 
 def _subscriber(request: HttpRequest) -> Subscriber:
@@ -84,27 +86,11 @@ def step_up(request: HttpRequest, payload: StepUpIn) -> dict[str, Any]:
     bills_window_check(now=now)
     subscriber = _subscriber(request)
     actor = Actor.from_request(request)
-    puk = subscriber.device in PUK_DEVICES
-    method = "puk1" if puk else "smsCode"
     if not payload.code:
-        if not puk:
-            otp_send(msisdn=subscriber.msisdn, purpose=OtpChallenge.Purpose.STEP_UP, actor=actor, now=now)
-        return {"method": method, "granted": False}
-    if puk:
-        limits.guard(msisdn=subscriber.msisdn, ip=actor.ip, now=now)
-        sim = getattr(subscriber, "sim", None)
-        if sim is None or not sim.puk1_matches(payload.code):
-            limits.record_failure(msisdn=subscriber.msisdn, ip=actor.ip, now=now)
-            with transaction.atomic():
-                audit_record(actor=actor, action="detail.step_up", now=now, subscriber=subscriber, outcome="denied")
-            raise DomainError("puk_invalid", _("The PUK1 code is wrong."), field="code")
-    else:
-        otp_verify(
-            msisdn=subscriber.msisdn, purpose=OtpChallenge.Purpose.STEP_UP, code=payload.code, actor=actor, now=now
-        )
+        return {"method": step_up_start(subscriber=subscriber, actor=actor, now=now), "granted": False}
+    step_up_verify(subscriber=subscriber, code=payload.code, actor=actor, now=now)
     _grant(request, subscriber)
-    with transaction.atomic():
-        audit_record(actor=actor, action="detail.step_up", now=now, subscriber=subscriber, details={"puk": puk})
+    method = "puk1" if step_up_uses_puk(subscriber) else "smsCode"
     return {"method": method, "granted": True}
 
 

@@ -196,3 +196,50 @@ def detail_all(*, subscriber_id: int, query: DetailQuery, now: datetime) -> list
     """Every row, for the documents (a period of one subscriber: thousands, not millions)."""
     qs = detail_records(subscriber_id=subscriber_id, query=query, now=now).order_by("start_time", "record_id")
     return [DetailRow(**values) for values in qs.values(*FIELDS).iterator(chunk_size=2000)]
+
+
+# --- The step-up (BILL-3): one rule for the portal and the API ------------------------------
+
+PUK_DEVICES = {"tablet", "modem"}  # Subscriber.Device values whose owners identify by PUK1
+
+
+def step_up_uses_puk(subscriber: Any) -> bool:
+    """A tablet or a modem cannot read an SMS: its owner proves the SIM with PUK1 instead."""
+    return subscriber.device in PUK_DEVICES
+
+
+def step_up_start(*, subscriber: Any, actor: Any, now: datetime) -> str:
+    """Begin the step-up: send the M-code by SMS (phones) or ask for PUK1. Returns the method."""
+    if step_up_uses_puk(subscriber):
+        return "puk1"
+    from issa.identity.models import OtpChallenge
+    from issa.identity.services.otp import otp_send
+
+    otp_send(msisdn=subscriber.msisdn, purpose=OtpChallenge.Purpose.STEP_UP, actor=actor, now=now)
+    return "smsCode"
+
+
+def step_up_verify(*, subscriber: Any, code: str, actor: Any, now: datetime) -> None:
+    """Check the M-code or the PUK1, audited either way. Wrong PUK1 tries count in the same
+    per-number and per-IP lockout as passwords (checked before the comparison), so a new
+    session or another channel does not reset them."""
+    from django.db import transaction
+
+    from issa.identity.models import OtpChallenge
+    from issa.identity.services import limits
+    from issa.identity.services.audit import audit_record
+    from issa.identity.services.otp import otp_verify
+
+    puk = step_up_uses_puk(subscriber)
+    if puk:
+        limits.guard(msisdn=subscriber.msisdn, ip=actor.ip, now=now)
+        sim = getattr(subscriber, "sim", None)
+        if sim is None or not sim.puk1_matches(code):
+            limits.record_failure(msisdn=subscriber.msisdn, ip=actor.ip, now=now)
+            with transaction.atomic():
+                audit_record(actor=actor, action="detail.step_up", now=now, subscriber=subscriber, outcome="denied")
+            raise DomainError("puk_invalid", _("The PUK1 code is wrong."), field="code")
+    else:
+        otp_verify(msisdn=subscriber.msisdn, purpose=OtpChallenge.Purpose.STEP_UP, code=code, actor=actor, now=now)
+    with transaction.atomic():
+        audit_record(actor=actor, action="detail.step_up", now=now, subscriber=subscriber, details={"puk": puk})

@@ -11,11 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,9 +21,6 @@ from issa.billing.bills import bills_window_check, period_label
 from issa.core import clock
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.identity.actor import Actor
-from issa.identity.models import OtpChallenge
-from issa.identity.services.audit import audit_record
-from issa.identity.services.otp import otp_send, otp_verify
 from issa.subscribers.models import Subscriber
 from issa.usage.detail import (
     DIRECTION_LABELS,
@@ -34,12 +29,12 @@ from issa.usage.detail import (
     detail_periods,
     detail_query,
     detail_totals,
+    step_up_start,
+    step_up_uses_puk,
+    step_up_verify,
 )
 
 SESSION_KEY = "issa_detail_stepup"
-PUK_TRIES_KEY = "issa_detail_puk_failures"
-PUK_MAX_TRIES = 5
-PUK_DEVICES = {Subscriber.Device.TABLET, Subscriber.Device.MODEM}
 
 
 def own_subscriber(request: HttpRequest) -> Subscriber:
@@ -50,8 +45,7 @@ def own_subscriber(request: HttpRequest) -> Subscriber:
     return subscriber
 
 
-def uses_puk(subscriber: Subscriber) -> bool:
-    return subscriber.device in PUK_DEVICES
+uses_puk = step_up_uses_puk
 
 
 def has_pass(request: HttpRequest, subscriber: Subscriber) -> bool:
@@ -83,13 +77,7 @@ def start(request: HttpRequest) -> HttpResponse:
         query = detail_query(request.POST, now=now)
         if has_pass(request, subscriber):
             return HttpResponseRedirect(_table_url(query.params()))
-        if not uses_puk(subscriber):
-            otp_send(
-                msisdn=subscriber.msisdn,
-                purpose=OtpChallenge.Purpose.STEP_UP,
-                actor=Actor.from_request(request),
-                now=now,
-            )
+        step_up_start(subscriber=subscriber, actor=Actor.from_request(request), now=now)
         return render(
             request,
             "portal/detail/code.html",
@@ -110,10 +98,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     code = request.POST.get("code", "")
     try:
-        if uses_puk(subscriber):
-            _check_puk(request, subscriber, code, actor=actor, now=now)
-        else:
-            otp_verify(msisdn=subscriber.msisdn, purpose=OtpChallenge.Purpose.STEP_UP, code=code, actor=actor, now=now)
+        step_up_verify(subscriber=subscriber, code=code, actor=actor, now=now)
     except DomainError as error:
         return render(
             request,
@@ -123,26 +108,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         )
     request.session.cycle_key()
     request.session[SESSION_KEY] = subscriber.pk
-    request.session.pop(PUK_TRIES_KEY, None)
-    with transaction.atomic():
-        audit_record(
-            actor=actor, action="detail.step_up", now=now, subscriber=subscriber, details={"puk": uses_puk(subscriber)}
-        )
     return HttpResponseRedirect(_table_url(query.params()))
-
-
-def _check_puk(request: HttpRequest, subscriber: Subscriber, code: str, *, actor: Actor, now: Any) -> None:
-    failures = int(request.session.get(PUK_TRIES_KEY, 0))
-    if failures >= PUK_MAX_TRIES:
-        raise DomainError(
-            "puk_locked", _("Too many wrong codes. Sign in again to try once more."), kind=ErrorKind.RATE_LIMITED
-        )
-    sim = getattr(subscriber, "sim", None)
-    if sim is None or not sim.puk1_matches(code):
-        request.session[PUK_TRIES_KEY] = failures + 1
-        with transaction.atomic():
-            audit_record(actor=actor, action="detail.step_up", now=now, subscriber=subscriber, outcome="denied")
-        raise DomainError("puk_invalid", _("The PUK1 code is wrong."), field="code")
 
 
 def _passed(request: HttpRequest) -> tuple[Subscriber, Any, Any] | HttpResponse:

@@ -174,6 +174,11 @@ def test_bill_3_puk1_tries_are_limited(sub: Subscriber) -> None:
     response = web.post(reverse("portal:detail_verify"), {**CHOICE, "code": "12345678"})
     assert response.status_code == 429
     assert "issa_detail_stepup" not in web.session
+    # A new session (sign in again) does not reset the count: the lockout is per number and IP.
+    fresh = web_for(sub)
+    response = fresh.post(reverse("portal:detail_verify"), {**CHOICE, "code": "12345678"})
+    assert response.status_code == 429
+    assert "issa_detail_stepup" not in fresh.session
 
 
 @time_machine.travel(NOW, tick=False)
