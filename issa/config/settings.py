@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "issa.finance",
     "issa.orders",
     "issa.numbering",
+    "issa.support",
     "issa.notifications",
     "issa.ussd",
     "issa.portal",
