@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import time_machine
@@ -36,7 +37,7 @@ def user_of(sub: Subscriber) -> User:
     return User.objects.filter(subscriber=sub).first() or UserFactory(subscriber=sub)
 
 
-def post(web: Client, url: str, data: dict[str, str], **extra: str) -> object:
+def post(web: Client, url: str, data: dict[str, str], **extra: Any) -> Any:
     return web.post(url, json.dumps(data), content_type="application/json", **extra)
 
 
@@ -71,7 +72,7 @@ def test_bill_3_api_bearer_token_modem_puk1_and_own_data_only(sub: Subscriber) -
     other: Subscriber = SubscriberFactory()
     record(other, minsk(2026, 11, 7, 10), other_party="375259998877")
     _token, raw = token_create(user=user_of(sub), name="t", actor=Actor.system("tests"), now=NOW)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     api = Client()
     assert post(api, "/api/usage/stepUp", {}, **auth).json() == {"method": "puk1", "granted": False}
     assert post(api, "/api/usage/stepUp", {"code": "00000000"}, **auth).status_code == 400
