@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "NUMBER_OFFER_PAGE_SIZE": 20,  # SVC-6: offered numbers per page
     "PAUSE_PLAN_FEE_SHARE": Decimal("0.50"),  # SVC-9
     "SUPPORT_ANSWER_HOURS": 24,  # SUP-2
+    "SUPPORT_ATTACHMENT_MAX_BYTES": 2 * 1024 * 1024,  # SUP-1: one attachment of at most 2 MB
+    "SUPPORT_ATTACHMENT_TYPES": ("application/pdf", "image/jpeg", "image/png"),  # SUP-1
 }
 
 

@@ -8,6 +8,7 @@ from .views import info as info_views
 from .views import numbering as numbering_views
 from .views import payments as payments_views
 from .views import services as services_views
+from .views import support as support_views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     *finance_views.urlpatterns,
     *bills_views.urlpatterns,
     *detail_views.urlpatterns,
+    *support_views.urlpatterns,
 ]
