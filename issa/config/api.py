@@ -60,3 +60,7 @@ api.add_router("/orders", orders_router)
 from issa.numbering.api import router as numbers_router  # noqa: E402  (SVC-6 number pool, SVC-11/12 state)
 
 api.add_router("/numbers", numbers_router)
+
+from issa.support.api import router as support_router  # noqa: E402  (SUP-1, SUP-2: TMF621 trouble tickets)
+
+api.add_router("/support", support_router)
