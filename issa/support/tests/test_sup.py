@@ -198,3 +198,14 @@ def test_sup_2_only_staff_may_answer(subscriber):
     item.refresh_from_db()
     assert item.status == "new"
     assert not item.answer
+
+
+def test_sup_1_attachment_only_for_owner_and_staff(client, subscriber, staff):
+    item = _create(subscriber, attachment=SimpleUploadedFile("photo.png", PNG, "image/png"))
+    assert item.attachment_type == "image/png"
+    client.force_login(UserFactory(subscriber=subscriber_with_balance()))
+    assert client.get(reverse("portal:support_attachment", args=[item.pk])).status_code == 404
+    client.force_login(staff)
+    response = client.get(reverse("portal:support_attachment", args=[item.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
