@@ -48,6 +48,13 @@ class AnswerForm(forms.ModelForm):
         model = SupportRequest
         fields: list[str] = []
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wants_answer = bool((data.get("reply") or "").strip() or data.get("answer_template"))
+        if wants_answer and self.instance.status not in SupportRequest.OPEN_STATUSES:
+            raise forms.ValidationError(_("This request is already answered or closed."))
+        return data
+
     def answer_text(self) -> str:
         text = (self.cleaned_data.get("reply") or "").strip()
         template = self.cleaned_data.get("answer_template")

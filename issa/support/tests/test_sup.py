@@ -209,3 +209,22 @@ def test_sup_1_attachment_only_for_owner_and_staff(client, subscriber, staff):
     response = client.get(reverse("portal:support_attachment", args=[item.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+
+
+def test_sup_2_home_menu_has_feedback(portal):
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert "Обратная связь" in page
+    assert reverse("portal:support") in page
+
+
+def test_sup_2_admin_refuses_a_second_answer_on_the_form(client, subscriber, staff):
+    item = _create(subscriber)
+    services.support_answer(request_id=item.pk, text="First", actor=Actor("admin", user=staff), now=NOW)
+    client.force_login(staff)
+    url = reverse("admin:support_supportrequest_change", args=[item.pk])
+    response = client.post(url, {"reply": "Second"})
+    assert response.status_code == 200  # the form again, with the error
+    assert "уже дан ответ" in response.content.decode()
+    item.refresh_from_db()
+    assert item.answer == "First"
+    assert SmsMessage.objects.filter(kind="support_answer").count() == 1
