@@ -16,7 +16,7 @@ from issa.core import rules
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.notifications.services import sms_send
+from issa.notifications.services import email_send, sms_send
 
 from .models import SupportRequest
 
@@ -211,7 +211,12 @@ def support_answer(*, request_id: int, text: str, actor: Actor, now: datetime) -
         request.save(update_fields=["answer", "answered_by", "answered_at", "status", "assignee", "updated_at"])
         with translation.override(settings.LANGUAGE_CODE):  # the SMS in the operator's language
             notice = str(_("The answer to your request No. %(number)s is ready in your personal account."))
-        sms_send(msisdn=request.subscriber.msisdn, text=notice % {"number": request.pk}, kind="support_answer", now=now)
+            subject = str(_("Answer to your request No. %(number)s"))
+        notice = notice % {"number": request.pk}
+        sms_send(msisdn=request.subscriber.msisdn, text=notice, kind="support_answer", now=now)
+        email = request.subscriber.account.client.email
+        if email:  # the contract's e-mail gets the same short notice, never the text of the answer
+            email_send(to=[email], subject=subject % {"number": request.pk}, body=notice)
         audit_record(
             actor=actor,
             action="support.answer",

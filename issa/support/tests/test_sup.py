@@ -228,3 +228,18 @@ def test_sup_2_admin_refuses_a_second_answer_on_the_form(client, subscriber, sta
     item.refresh_from_db()
     assert item.answer == "First"
     assert SmsMessage.objects.filter(kind="support_answer").count() == 1
+
+
+def test_sup_2_answer_notice_also_by_email_when_the_contract_has_one(
+    subscriber, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    client_record = subscriber.account.client
+    client_record.email = "abonent@example.by"
+    client_record.save(update_fields=["email"])
+    item = _create(subscriber)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_answer(request_id=item.pk, text="Private answer", actor=Actor("admin", user=staff), now=NOW)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["abonent@example.by"]
+    assert f"№{item.pk}" in mailoutbox[0].subject
+    assert "Private answer" not in mailoutbox[0].body
