@@ -160,7 +160,9 @@ def _load(total: int, target: int) -> float:
             written += len(buf)
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE usage_usagerecord")
+        # What autovacuum does to an insert-only partition (PostgreSQL 13+ vacuums on inserts): the
+        # visibility map it sets is what lets the covering index answer the totals without the heap.
+        cursor.execute("VACUUM (ANALYZE) usage_usagerecord")
     return written / seconds
 
 

@@ -191,7 +191,9 @@ def _schema_copy(expected: int) -> float:
             "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_usagerecord'"
         )
         bounds = [row[0] for row in cursor.fetchall()]
-        for statement in ddl:
+        covering = importlib.import_module("issa.usage.migrations.0003_covering_detail_index")
+        statements = [*ddl, "DROP INDEX IF EXISTS usage_record_sub_time", covering.COVERING]  # as migrated
+        for statement in statements:
             cursor.execute(
                 statement.replace("usage_usagerecord", "bench_schema").replace("usage_record_", "bench_record_")
             )

@@ -185,7 +185,11 @@ def detail_page(
     position = _cursor_decode(after)
     if position:
         moment, rid = position
-        qs = qs.filter(Q(start_time__gt=moment) | Q(start_time=moment, record_id__gt=rid))
+        # ``start_time >= moment`` beside the OR lets the (subscriber, start) index begin at the
+        # cursor instead of the start of the month (page 40 read the 39 pages before it).
+        qs = qs.filter(start_time__gte=moment).filter(
+            Q(start_time__gt=moment) | Q(start_time=moment, record_id__gt=rid)
+        )
     rows = [DetailRow(**values) for values in qs.order_by("start_time", "record_id").values(*FIELDS)[: size + 1]]
     more = len(rows) > size
     rows = rows[:size]
