@@ -30,8 +30,11 @@ from . import services
 from .models import (
     Allowance,
     NumberCategory,
+    PlanChangeTerms,
     PlanTerms,
     Service,
+    ServiceAvailability,
+    ServiceRule,
     ServiceTerms,
     TariffPlan,
     UsagePrice,
@@ -280,13 +283,21 @@ def _current(terms: list[Any]) -> Any | None:
     return max(in_force, key=lambda t: t.valid_from) if in_force else None
 
 
+class PlanChangeTermsInline(admin.StackedInline):
+    """Fee and moment of effect of a change to this plan (SVC-1)."""
+
+    model = PlanChangeTerms
+    extra = 0
+    max_num = 1
+
+
 @admin.register(TariffPlan)
 class TariffPlanAdmin(AuditedAdmin):
     list_display = ("name", "code", "kind", "fee_period", "current_fee", "brand", "puk_identification", "is_public")
     list_filter = ("kind", "fee_period", "is_public", "puk_identification")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
-    inlines = [PlanTermsInline]
+    inlines = [PlanTermsInline, PlanChangeTermsInline]
     fieldsets = (
         (None, {"fields": ("name", "code", "kind", "fee_period", "brand", "is_public", "puk_identification")}),
         (_("For subscribers"), {"fields": ("description", "benefits")}),
@@ -301,13 +312,30 @@ class TariffPlanAdmin(AuditedAdmin):
         return money_with_vat(terms.fee - terms.fee_discount) if terms else "—"
 
 
+class ServiceRuleInline(admin.TabularInline):
+    """Compatibility (BSS-1): the service requires or excludes another; checked by every order."""
+
+    model = ServiceRule
+    fk_name = "service"
+    extra = 0
+    autocomplete_fields = ("other",)
+
+
+class ServiceAvailabilityInline(admin.TabularInline):
+    """Which plans allow the service; no row means every plan does."""
+
+    model = ServiceAvailability
+    extra = 0
+    autocomplete_fields = ("plan",)
+
+
 @admin.register(Service)
 class ServiceAdmin(AuditedAdmin):
     list_display = ("name", "code", "kind", "current_fee", "is_public")
     list_filter = ("kind", "is_public")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
-    inlines = [ServiceTermsInline]
+    inlines = [ServiceTermsInline, ServiceRuleInline, ServiceAvailabilityInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
         return super().get_queryset(request).prefetch_related("terms")

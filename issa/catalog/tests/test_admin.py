@@ -171,3 +171,41 @@ def test_bss_1_lists_show_prices_with_vat(client, staff, terms):
         "admin:catalog_tariffplan_add",
     ):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_bss_1_staff_set_compatibility_rules_on_the_service_page_audited(client, staff):
+    """BSS-1: compatibility is catalogue data that staff edit: "requires/excludes" and the plans
+    that allow a service, on the service's page; the save is audited."""
+    from issa.catalog.models import ServiceAvailability, ServiceRule
+
+    service = ServiceFactory(code="video-pack", name="Видео пакет")
+    other = ServiceFactory(code="music-pack", name="Музыка")
+    plan = TariffPlanFactory(code="smart-x", name="Смарт X")
+    url = reverse("admin:catalog_service_change", args=[service.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"rules-TOTAL_FORMS" in page.content
+    assert b"availability-TOTAL_FORMS" in page.content
+    data = {
+        "name": service.name,
+        "code": service.code,
+        "kind": service.kind,
+        "description": "",
+        "is_public": "on",
+        "terms-TOTAL_FORMS": "0",
+        "terms-INITIAL_FORMS": "0",
+        "rules-TOTAL_FORMS": "1",
+        "rules-INITIAL_FORMS": "0",
+        "rules-0-kind": ServiceRule.Kind.values[-1],
+        "rules-0-other": str(other.pk),
+        "availability-TOTAL_FORMS": "1",
+        "availability-INITIAL_FORMS": "0",
+        "availability-0-plan": str(plan.pk),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ServiceRule.objects.filter(service=service, other=other).count() == 1
+    assert ServiceAvailability.objects.filter(service=service, plan=plan).count() == 1
+    assert AuditEvent.objects.filter(action="catalog.servicerule_added").count() == 1
+    assert AuditEvent.objects.filter(action="catalog.serviceavailability_added").count() == 1
+    assert client.get(reverse("admin:catalog_tariffplan_change", args=[plan.pk])).status_code == 200
