@@ -50,6 +50,8 @@ def _inline_post(plan, rows, extra=None):
         "terms-INITIAL_FORMS": str(len(rows)),
         "terms-MIN_NUM_FORMS": "0",
         "terms-MAX_NUM_FORMS": "1000",
+        "change_terms-TOTAL_FORMS": "0",  # the plan change terms inline, left empty
+        "change_terms-INITIAL_FORMS": "0",
     }
     for i, row in enumerate(rows + ([extra] if extra else [])):
         for key, value in row.items():
