@@ -209,12 +209,9 @@ class ChangePlan(OrderAction):
 # --- SVC-2 / SVC-7: services and Mobile Internet packages -------------------------------------
 
 
-@order_action("connect_service")
-class ConnectService(OrderAction):
-    title = _("Connection of a service")
-
-    def describe(self, *, params: dict[str, Any]) -> str:
-        return gettext("Connection of «%(name)s»") % {"name": params.get("name", params["service"])}
+class _SwitchableServiceAction(OrderAction):
+    """Connect and disconnect share how a service is named and which orders they may not overlap
+    with: one Mobile Internet package at a time, otherwise one order per service."""
 
     def clean(self, *, subscriber: Subscriber, params: dict[str, Any]) -> dict[str, Any]:
         service = _service((params or {}).get("service"), kinds=SWITCHABLE_KINDS)
@@ -223,6 +220,14 @@ class ConnectService(OrderAction):
     def lock_key(self, *, params: dict[str, Any]) -> str:
         service = Service.objects.get(code=params["service"])
         return "internet" if service.kind == Service.Kind.INTERNET else f"service:{service.code}"
+
+
+@order_action("connect_service")
+class ConnectService(_SwitchableServiceAction):
+    title = _("Connection of a service")
+
+    def describe(self, *, params: dict[str, Any]) -> str:
+        return gettext("Connection of «%(name)s»") % {"name": params.get("name", params["service"])}
 
     def validate(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> None:
         service = Service.objects.get(code=params["service"])
@@ -259,19 +264,11 @@ class ConnectService(OrderAction):
 
 
 @order_action("disconnect_service")
-class DisconnectService(OrderAction):
+class DisconnectService(_SwitchableServiceAction):
     title = _("Disconnection of a service")
 
     def describe(self, *, params: dict[str, Any]) -> str:
         return gettext("Disconnection of «%(name)s»") % {"name": params.get("name", params["service"])}
-
-    def clean(self, *, subscriber: Subscriber, params: dict[str, Any]) -> dict[str, Any]:
-        service = _service((params or {}).get("service"), kinds=SWITCHABLE_KINDS)
-        return {"service": service.code, "name": service.name}
-
-    def lock_key(self, *, params: dict[str, Any]) -> str:
-        service = Service.objects.get(code=params["service"])
-        return "internet" if service.kind == Service.Kind.INTERNET else f"service:{service.code}"
 
     def validate(self, *, subscriber: Subscriber, params: dict[str, Any], now: datetime) -> None:
         service = Service.objects.get(code=params["service"])
