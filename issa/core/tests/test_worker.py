@@ -194,11 +194,14 @@ def test_issa_run_serves_the_portal_and_runs_the_worker_until_sigterm_stops_both
             "-c",
             f"from issa.core.queue import enqueue_immediately; enqueue_immediately('os.mkdir', {str(marker)!r})",
         )
+        # the task runs (the marker) before the worker's monitor saves its result: wait for both
+        saved: list = []
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while time.monotonic() < deadline and not marker.exists():
+        while time.monotonic() < deadline and not (marker.exists() and saved):
             time.sleep(0.5)
+            saved = query(db, "SELECT success FROM django_q_task WHERE func = 'os.mkdir'")
         assert marker.is_dir(), (tmp_path / "issa_run.log").read_text()
-        assert query(db, "SELECT success FROM django_q_task WHERE func = 'os.mkdir'") == [(1,)]
+        assert saved == [(1,)]
 
         # SIGTERM (a service manager's stop) ends issa_run, the web server and the worker
         run.send_signal(signal.SIGTERM)
