@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_q",
+    "django_otp",  # staff second factor (ADR 0009)
+    "django_otp.plugins.otp_totp",
     # ISSA bounded contexts, one app each (ARCHITECTURE.md)
     "issa.core",
     "issa.customers",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "issa.orders",
     "issa.numbering",
     "issa.support",
+    "issa.backoffice",  # staff roles, 2FA and the one-page subscriber view (ADR 0009)
     "issa.notifications",
     "issa.ussd",
     "issa.portal",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() for staff 2FA (ADR 0009)
     "issa.access.middleware.AccessGuardMiddleware",  # AUTH-10/11/12: closed access ends sessions
     "django.contrib.messages.middleware.MessageMiddleware",
     "issa.identity.middleware.IdleSessionMiddleware",  # AUTH-9
