@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from issa.billing.api import _auths, _subscriber, _user
 from issa.billing.selectors import account_balance
@@ -77,7 +77,7 @@ def _caller(request: HttpRequest) -> Any:
 
 
 @router.post("/topups", response={201: PaymentOut}, summary="Start a card top-up (FIN-5)")
-def topup_create(request: HttpRequest, data: TopUpIn) -> tuple[int, dict[str, Any]]:
+def topup_create(request: HttpRequest, data: TopUpIn) -> Status[dict[str, Any]]:
     subscriber = _subscriber(request)
     actor, now = Actor.from_request(request, channel="api"), clock.now()
     payment = payment_create(
@@ -90,7 +90,7 @@ def topup_create(request: HttpRequest, data: TopUpIn) -> tuple[int, dict[str, An
     )
     url = payment_handoff(payment=payment, actor=actor, now=now)
     payment.refresh_from_db()
-    return 201, _out(payment, url)
+    return Status(201, _out(payment, url))
 
 
 @router.get("/topups", response=list[PaymentOut], summary="My card payments")
