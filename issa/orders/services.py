@@ -103,12 +103,27 @@ def _audit(order: Order, *, actor: Actor, action: str, now: datetime, outcome: s
     )
 
 
-def _set_state(order: Order, state: str, *, now: datetime, actor: Actor, note: str = "", outcome: str = "ok") -> None:
+def _set_state(
+    order: Order,
+    state: str,
+    *,
+    now: datetime,
+    actor: Actor,
+    note: str = "",
+    outcome: str = "ok",
+    on_behalf: dict[str, Any] | None = None,
+) -> None:
     order.state = state
     order.updated_at = now
     order.save()
     _event(order, now=now, note=note)
-    _audit(order, actor=actor, action=state, now=now, outcome=outcome, note=note)
+    _audit(order, actor=actor, action=state, now=now, outcome=outcome, note=note, **_behalf(on_behalf))
+
+
+def _behalf(on_behalf: dict[str, Any] | None) -> dict[str, Any]:
+    """Audit details of an order placed by someone other than the number's user (a corporate
+    administrator or supervisor, AUTH-11): who they act as, on the client's behalf."""
+    return {"on_behalf": on_behalf} if on_behalf else {}
 
 
 def _locked_subscriber(subscriber: Subscriber) -> Subscriber:
@@ -124,9 +139,14 @@ def order_submit(
     actor: Actor,
     now: datetime,
     session_key: str | None = None,
+    on_behalf: dict[str, Any] | None = None,
 ) -> Order:
     """Accept an order. With ``session_key`` (the portal asks "Подтвердить?") it stays a draft
-    tied to a pending request of that session; without, it is confirmed and queued at once."""
+    tied to a pending request of that session; without, it is confirmed and queued at once.
+
+    The actor need not be the number's own user: a corporate administrator or supervisor orders
+    for the client's numbers (AUTH-11); the draft's pending request is then the actor's, and
+    ``on_behalf`` (e.g. the role) goes into the audit events of the order's steps."""
     act = get_action(action)
     cleaned = act.clean(subscriber=subscriber, params=params)
     with transaction.atomic():
@@ -153,7 +173,7 @@ def order_submit(
             scheduled_for=act.scheduled_for(subscriber=sub, params=cleaned, now=now),
         )
         _event(order, now=now)
-        _audit(order, actor=actor, action="submitted", now=now, price=price)
+        _audit(order, actor=actor, action="submitted", now=now, price=price, **_behalf(on_behalf))
         if session_key:
             from issa.identity.services import pending_start
 
@@ -168,12 +188,12 @@ def order_submit(
             order.pending_request_id = req.pk
             order.save(update_fields=["pending_request_id"])
         else:
-            _accept(order, actor=actor, now=now)
+            _accept(order, actor=actor, now=now, on_behalf=on_behalf)
     return order
 
 
-def _accept(order: Order, *, actor: Actor, now: datetime) -> None:
-    _set_state(order, State.CONFIRMED, now=now, actor=actor)
+def _accept(order: Order, *, actor: Actor, now: datetime, on_behalf: dict[str, Any] | None = None) -> None:
+    _set_state(order, State.CONFIRMED, now=now, actor=actor, on_behalf=on_behalf)
     enqueue(EXECUTE_TASK, order.pk)
 
 
@@ -194,7 +214,15 @@ def own_order(*, subscriber: Subscriber, order_id: int, lock: bool = False) -> O
     return order
 
 
-def order_confirm(*, subscriber: Subscriber, order_id: int, actor: Actor, now: datetime, session_key: str) -> Order:
+def order_confirm(
+    *,
+    subscriber: Subscriber,
+    order_id: int,
+    actor: Actor,
+    now: datetime,
+    session_key: str,
+    on_behalf: dict[str, Any] | None = None,
+) -> Order:
     """ "Подтвердить": the draft's pending request must still be alive in this session."""
     from issa.identity.services import pending_confirm
 
@@ -212,7 +240,7 @@ def order_confirm(*, subscriber: Subscriber, order_id: int, actor: Actor, now: d
             )
             act = get_action(order.action)
             order.price = order_check(subscriber=sub, action=act, params=order.params, now=now)
-            _accept(order, actor=actor, now=now)
+            _accept(order, actor=actor, now=now, on_behalf=on_behalf)
     except DomainError as error:
         if error.code == "request_cancelled":
             _cancel_draft(subscriber=subscriber, order_id=order_id, actor=actor, now=now, note="session ended")
@@ -227,7 +255,9 @@ def _cancel_draft(*, subscriber: Subscriber, order_id: int, actor: Actor, now: d
             _set_state(order, State.CANCELLED, now=now, actor=actor, note=note)
 
 
-def order_cancel(*, subscriber: Subscriber, order_id: int, actor: Actor, now: datetime) -> Order:
+def order_cancel(
+    *, subscriber: Subscriber, order_id: int, actor: Actor, now: datetime, on_behalf: dict[str, Any] | None = None
+) -> Order:
     """ "Отмена": a draft, or an accepted order the worker has not started (e.g. a plan change
     waiting for midnight). An order in progress cannot be called back from the network."""
     from issa.identity.services import pending_cancel
@@ -242,7 +272,8 @@ def order_cancel(*, subscriber: Subscriber, order_id: int, actor: Actor, now: da
             user = actor.user if actor.user is not None else getattr(order.subscriber, "user", None)
             if user is not None:
                 pending_cancel(request_id=order.pending_request_id, user=user, actor=actor, now=now)
-        _set_state(order, State.CANCELLED, now=now, actor=actor, note="cancelled by the subscriber")
+        note = "cancelled on the client's behalf" if on_behalf else "cancelled by the subscriber"
+        _set_state(order, State.CANCELLED, now=now, actor=actor, note=note, on_behalf=on_behalf)
     return order
 
 
