@@ -8,7 +8,10 @@
   ended — the last address set within the period.
 * **Regular delivery** after the bill run: ``deliveries_regular`` makes one ``BillDelivery`` per
   bill (unique: exactly once) and sends the e-mails in the worker; each sending is recorded with
-  when, where, how and the result (BILL-6).
+  when, where, how and the result (BILL-6). A mail server that is down or answers "try later"
+  (4xx) does not lose a bill: the delivery stays queued and is tried again after 5 min, 30 min,
+  2 h, 6 h and 24 h (``deliveries_retry``, a periodic job); a refusal for good (5xx, e.g. an
+  unknown mailbox) or the last try failing marks it "not delivered" with the error.
 * **Re-send** (BILL-5): a chosen period's bill to the contract e-mail (``Client.email``).
 
 E-mail leaves through the notifications app's delivery function (Django's SMTP backend); the
@@ -17,8 +20,9 @@ sending task calls it directly so that the result is known and recorded.
 
 from __future__ import annotations
 
+import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +44,17 @@ from .models import Bill, BillDelivery, DeliverySetting
 Method = DeliverySetting.Method
 PENDING_KIND = "billing.delivery_change"
 BATCH = 500
+# Waits before the 2nd, 3rd, … try of an e-mail that failed for a reason that may pass.
+RETRY_AFTER = (
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
+# A queued delivery with no retry planned and older than this lost its task (a worker killed
+# between commit and run): the retry job queues it again. Sending is idempotent under a row lock.
+STALE_QUEUED = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -253,6 +268,8 @@ def bill_delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
         )
         if delivery is None or delivery.status != BillDelivery.Status.QUEUED or delivery.method != Method.EMAIL:
             return "nothing to send"
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return "not yet"  # an early duplicate task does not spend a try
         bill = delivery.bill
         view = bill_view(bill, bill.account)
         attachments = [bill_document(view, "pdf")]
@@ -271,13 +288,49 @@ def bill_delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
             "body": body,
             "attachments": attachments,
         }
+        delivery.attempts += 1
         try:
             email_deliver(payload)
         except Exception as exc:
-            delivery.status = BillDelivery.Status.FAILED
             delivery.error = f"{type(exc).__name__}: {exc}"[:255]
+            if _refused_for_good(exc) or delivery.attempts > len(RETRY_AFTER):
+                delivery.status = BillDelivery.Status.FAILED
+                delivery.next_attempt_at = None
+            else:
+                delivery.next_attempt_at = now + RETRY_AFTER[delivery.attempts - 1]
         else:
             delivery.status = BillDelivery.Status.SENT
             delivery.sent_at = now
-        delivery.save(update_fields=["status", "error", "sent_at"])
+            delivery.error = ""
+            delivery.next_attempt_at = None
+        delivery.save(update_fields=["status", "error", "sent_at", "attempts", "next_attempt_at"])
+    if delivery.status == BillDelivery.Status.QUEUED and delivery.next_attempt_at is not None:
+        return f"retry at {delivery.next_attempt_at.astimezone(clock.OPERATOR_TZ):%Y-%m-%d %H:%M}"
     return str(delivery.status)
+
+
+def _refused_for_good(exc: BaseException) -> bool:
+    """A 5xx answer means the server refuses for good (no such mailbox, message rejected): trying
+    again would not help. Connection failures and 4xx ("try later") may pass."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _msg in exc.recipients.values())
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def deliveries_retry(*, now: datetime) -> int:
+    """Queue again the e-mails whose next try is due, and those whose task was lost."""
+    due = BillDelivery.objects.filter(
+        status=BillDelivery.Status.QUEUED, method=Method.EMAIL, next_attempt_at__lte=now
+    ).values_list("id", flat=True)
+    lost = BillDelivery.objects.filter(
+        status=BillDelivery.Status.QUEUED,
+        method=Method.EMAIL,
+        next_attempt_at__isnull=True,
+        created_at__lte=now - STALE_QUEUED,
+    ).values_list("id", flat=True)
+    ids = sorted({*due, *lost})
+    with transaction.atomic():
+        for delivery_id in ids:
+            enqueue("issa.billing.tasks.bill_delivery_send", delivery_id)
+    return len(ids)

@@ -167,6 +167,10 @@ class BillDelivery(models.Model):
     error = models.CharField(_("error"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, help_text=_("Set while a failed e-mail waits to be tried again")
+    )
 
     class Meta:
         verbose_name = _("bill delivery")
@@ -177,6 +181,7 @@ class BillDelivery(models.Model):
                 fields=["bill"], condition=models.Q(kind="regular"), name="bill_delivery_regular_once"
             )
         ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="bill_delivery_retry_idx")]
 
     def __str__(self) -> str:
         return f"{self.bill_id} {self.kind} {self.status}"

@@ -23,4 +23,10 @@ JOBS = [
         cron="30 * 1-3 * *",
         description="The monthly bill run (BSS-5) on the 1st-3rd, resumable; then regular bill delivery (BILL-7)",
     ),
+    Job(
+        name="billing.deliveries_retry",
+        func="issa.billing.tasks.deliveries_retry",
+        cron="*/10 * * * *",
+        description="Bill e-mails that failed for a reason that may pass are tried again (BILL-7)",
+    ),
 ]

@@ -44,3 +44,10 @@ def bill_delivery_send(delivery_id: int) -> str:
     from .delivery import bill_delivery_send as send
 
     return send(delivery_id=delivery_id)
+
+
+def deliveries_retry() -> str:
+    """The periodic retry of bill e-mails that failed for a reason that may pass (BILL-7)."""
+    from .delivery import deliveries_retry as retry
+
+    return f"{retry(now=clock.now())} deliveries queued again"
