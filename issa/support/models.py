@@ -1,8 +1,9 @@
 """Feedback (SUP-1, SUP-2): a subscriber's question or wish, its 24-hour due time and the answer.
 
 Modelled loosely on TMF621 Trouble Ticket (the JSON API speaks that shape): a request has a
-status that moves new → in progress → answered (→ closed), one assignee among staff, and at most
-one answer, which the subscriber reads in the portal archive («Просмотр истории»).
+status that moves new → in progress → answered → closed, one assignee among staff, and at most
+one answer, which the subscriber reads in the portal archive («Просмотр истории»). Staff close an
+answered request, or a wish without an answer, giving the reason (``services.support_close``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ class SupportRequest(TimeStamped):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_closed",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_note = models.CharField(_("reason for closing"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")

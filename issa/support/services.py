@@ -1,5 +1,5 @@
-"""Feedback services (SUP-1, SUP-2): create, assign, answer. Keyword-only, one transaction each,
-every change audited; the answer reaches the subscriber in the portal and by a short SMS."""
+"""Feedback services (SUP-1, SUP-2): create, assign, answer, close. Keyword-only, one transaction
+each, every change audited; the answer reaches the subscriber in the portal and by a short SMS."""
 
 from __future__ import annotations
 
@@ -224,5 +224,58 @@ def support_answer(*, request_id: int, text: str, actor: Actor, now: datetime) -
             subscriber=request.subscriber,
             obj=request,
             details={"overdue": request.due_at < now},
+        )
+    return request
+
+
+CLOSE_NOTE_MAX = 1000
+
+
+def support_close(*, request_id: int, actor: Actor, now: datetime, note: str = "") -> SupportRequest:
+    """Staff close a request: an answered one (the note is optional), or a wish left without an
+    answer, which needs the reason. An unanswered question is answered first, never just closed.
+    The subscriber sees the request as closed in the portal archive."""
+    note = (note or "").strip()
+    if len(note) > CLOSE_NOTE_MAX:
+        raise DomainError(
+            "support_close_note_long",
+            _("The reason is too long: at most %(max)s characters."),
+            field="note",
+            max=CLOSE_NOTE_MAX,
+        )
+    staff = actor.user
+    if staff is None or not getattr(staff, "is_staff", False):
+        raise DomainError("forbidden", _("Only staff close requests."), kind=ErrorKind.FORBIDDEN)
+    with transaction.atomic():
+        request = _locked(request_id)
+        previous = request.status
+        if previous == SupportRequest.Status.CLOSED:
+            raise DomainError("support_closed", _("This request is already closed."), kind=ErrorKind.CONFLICT)
+        if previous in SupportRequest.OPEN_STATUSES:
+            if request.topic != SupportRequest.Topic.WISH:
+                raise DomainError(
+                    "support_close_unanswered",
+                    _("A question is closed only after it is answered."),
+                    kind=ErrorKind.CONFLICT,
+                )
+            if not note:
+                raise DomainError(
+                    "support_close_reason",
+                    _("Give the reason for closing a wish without an answer."),
+                    field="note",
+                )
+        overdue = request.is_overdue(now)
+        request.status = SupportRequest.Status.CLOSED
+        request.closed_by = staff
+        request.closed_at = now
+        request.close_note = note
+        request.save(update_fields=["status", "closed_by", "closed_at", "close_note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="support.close",
+            now=now,
+            subscriber=request.subscriber,
+            obj=request,
+            details={"previous": previous, "answered": bool(request.answer), "overdue": overdue},
         )
     return request
