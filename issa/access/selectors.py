@@ -8,12 +8,27 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from issa.core import rules
+from issa.core import clock, rules
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.core.phone import parse_msisdn
 from issa.subscribers.models import Subscriber
@@ -137,12 +152,12 @@ def has_corporate_role(user: Any) -> bool:
 
 
 def corporate_numbers(
-    *, role: CorporateRole, search: str = "", status: str = "", access: str = ""
+    *, role: CorporateRole, search: str = "", status: str = "", access: str = "", plan: str = ""
 ) -> QuerySet[Subscriber]:
     """The client's numbers as the role's holder sees them, with ``access_closed`` annotated.
 
     ``search`` matches digits of the number, the user's name or the account number; ``access``
-    is "open" or "closed"."""
+    is "open" or "closed"; ``plan`` a tariff plan's code."""
     active_block = AccessBlock.objects.filter(subscriber=OuterRef("pk"), lifted_at__isnull=True)
     precedence = Case(*(When(reason=r, then=Value(i)) for i, r in enumerate(PRECEDENCE)), default=Value(99))
     administrator = CorporateRole.objects.filter(
@@ -171,6 +186,8 @@ def corporate_numbers(
         numbers = numbers.filter(condition)
     if status:
         numbers = numbers.filter(status=status)
+    if plan:
+        numbers = numbers.filter(plan__code=plan)
     if access == "open":
         numbers = numbers.filter(access_closed=False)
     elif access == "closed":
@@ -178,15 +195,39 @@ def corporate_numbers(
     return numbers
 
 
+RIGHT_MISSING: dict[str, Any] = {
+    CorporateRole.Right.ACCESS: _("Your role does not allow managing ISSA access."),
+    CorporateRole.Right.SERVICES: _("Your role does not allow connecting and disconnecting services."),
+    CorporateRole.Right.FINANCE: _("Your role does not allow seeing balances and spending."),
+}
+
+
+def corporate_right_refusal(*, role: CorporateRole, right: str) -> DomainError | None:
+    """The one guard of a corporate role's rights (AUTH-11), asked by the page, the export, the
+    API and the services: None when the role is active and holds ``right``; else why not."""
+    if not role.active:
+        return DomainError("no_corporate_role", _("You have no corporate role."), kind=ErrorKind.FORBIDDEN)
+    if not role.has_right(right):
+        return DomainError("right_missing", RIGHT_MISSING[str(right)], kind=ErrorKind.FORBIDDEN, right=str(right))
+    return None
+
+
+def corporate_may(*, role: CorporateRole, right: str) -> bool:
+    return corporate_right_refusal(role=role, right=right) is None
+
+
+def corporate_require(*, role: CorporateRole, right: str) -> None:
+    refusal = corporate_right_refusal(role=role, right=right)
+    if refusal is not None:
+        raise refusal
+
+
 def corporate_refusal(*, role: CorporateRole, subscriber_id: int, holder_is_administrator: bool) -> DomainError | None:
     """Why this role may not open or close the access of one of its client's numbers (None: it
     may). The one rule the service enforces and the corporate page follows to offer buttons."""
-    if not role.active:
-        return DomainError("no_corporate_role", _("You have no corporate role."), kind=ErrorKind.FORBIDDEN)
-    if not role.has_right(CorporateRole.Right.ACCESS):
-        return DomainError(
-            "right_missing", _("Your role does not allow managing ISSA access."), kind=ErrorKind.FORBIDDEN
-        )
+    refusal = corporate_right_refusal(role=role, right=CorporateRole.Right.ACCESS)
+    if refusal is not None:
+        return refusal
     if subscriber_id == role.subscriber_id:
         return DomainError(
             "own_number",
@@ -214,3 +255,59 @@ def corporate_number(*, role: CorporateRole, msisdn: str) -> Subscriber:
     if subscriber is None:
         raise not_found()
     return subscriber
+
+
+def corporate_plans(*, role: CorporateRole) -> list[tuple[str, str]]:
+    """(code, name) of the plans the client's numbers are on: the list's plan filter."""
+    rows = (
+        Subscriber.objects.filter(account__client_id=role.client_id)
+        .exclude(status=Subscriber.Status.CLOSED)
+        .values_list("plan__code", "plan__name")
+        .distinct()
+        .order_by("plan__name")
+    )
+    return [(code, name) for code, name in rows]
+
+
+def with_money(numbers: QuerySet[Subscriber], *, now: datetime) -> QuerySet[Subscriber]:
+    """Annotate each number with its account's ``balance`` and ``account_numbers`` (how many of
+    the client's live numbers share that account: a legal entity's numbers often have one), and
+    ``spent``, the number's own charges in the current period, in kopecks (positive). Subqueries
+    in the same statement: no query per row, on a page or in an export of thousands."""
+    from issa.billing.info import CHARGE_KINDS
+    from issa.billing.models import LedgerEntry
+
+    period = clock.period_of(now)
+    balance = (
+        LedgerEntry.objects.filter(account_id=OuterRef("account_id"))
+        .order_by()
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    spent = (
+        LedgerEntry.objects.filter(
+            account_id=OuterRef("account_id"),  # the (account, kind, effective_at) index
+            subscriber_id=OuterRef("pk"),
+            kind__in=CHARGE_KINDS,
+            effective_at__gte=period.start,
+            effective_at__lt=period.end,
+        )
+        .order_by()
+        .values("subscriber_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    sharing = (
+        Subscriber.objects.filter(account_id=OuterRef("account_id"))
+        .exclude(status=Subscriber.Status.CLOSED)
+        .order_by()
+        .values("account_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return numbers.annotate(
+        balance=Coalesce(Subquery(balance, output_field=BigIntegerField()), Value(0)),
+        spent=-Coalesce(Subquery(spent, output_field=BigIntegerField()), Value(0)),
+        account_numbers=Coalesce(Subquery(sharing, output_field=IntegerField()), Value(1)),
+    )

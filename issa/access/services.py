@@ -447,3 +447,23 @@ __all__ = [
     "corporate_role_revoke",
     "puk_attempts_left",
 ]
+
+
+# The cabinet's orders and export (AUTH-11) live in their own module; re-exported here.
+from .services_corporate import (  # noqa: E402
+    corporate_checked,
+    corporate_export_record,
+    corporate_order,
+    corporate_order_cancel,
+    corporate_order_confirm,
+    corporate_order_submit,
+)
+
+__all__ += [
+    "corporate_checked",
+    "corporate_export_record",
+    "corporate_order",
+    "corporate_order_cancel",
+    "corporate_order_confirm",
+    "corporate_order_submit",
+]

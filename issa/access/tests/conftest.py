@@ -115,3 +115,86 @@ def snapshot() -> Snapshot:
         roles=list(CorporateRole.objects.order_by("pk").values_list("pk", "role", "rights", "revoked_at")),
         puk_attempts=PukAttempt.objects.count(),
     )
+
+
+# --- the corporate cabinet's services and money (AUTH-11) -----------------------------------------
+
+
+@pytest.fixture
+def music(db: Any) -> Any:
+    """An option any plan allows: 3.00 a month, 1.00 to connect."""
+    from decimal import Decimal
+
+    from issa.catalog.models import Service, ServiceTerms
+
+    service = Service.objects.create(code="music", name="Музыка", kind=Service.Kind.OPTION)
+    ServiceTerms.objects.create(
+        service=service,
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        fee=Decimal("3.00"),
+        fee_period=ServiceTerms.FeePeriod.MONTHLY,
+        one_time_fee=Decimal("1.00"),
+    )
+    return service
+
+
+def book(account: Any, amount: int, kind: str, key: str, *, at: datetime, subscriber: Any = None) -> None:
+    from issa.billing.services import ledger_post
+
+    ledger_post(
+        account=account,
+        subscriber=subscriber,
+        amount=amount,
+        kind=kind,
+        reason=key,
+        idempotency_key=key,
+        now=at,
+        effective_at=at,
+    )
+
+
+@pytest.fixture
+def funded(corp: Corp) -> Corp:
+    """The client's shared account holds 50.00; the worker spent 3.45 this month (and 9.99 in an
+    earlier month, which does not count), worker2 nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from issa.billing.models import LedgerEntry
+    from issa.core import clock
+
+    now = timezone.now()
+    start = clock.period_of(now).start
+    account = corp.worker.account
+    book(account, 5000 + 345 + 999, LedgerEntry.Kind.PAYMENT, "t:pay", at=start - timedelta(days=20))
+    book(account, -999, LedgerEntry.Kind.USAGE, "t:old", at=start - timedelta(days=3), subscriber=corp.worker)
+    book(account, -300, LedgerEntry.Kind.USAGE, "t:now1", at=start + timedelta(minutes=5), subscriber=corp.worker)
+    book(account, -45, LedgerEntry.Kind.SUBSCRIPTION_FEE, "t:now2", at=now, subscriber=corp.worker)
+    return corp
+
+
+@dataclass
+class CabinetSnapshot:
+    """Everything a corporate action on services may change."""
+
+    access: Snapshot
+    orders: list[tuple[Any, ...]]
+    products: list[tuple[Any, ...]]
+    pending: int
+    ledger: int
+
+
+def cabinet_snapshot() -> CabinetSnapshot:
+    from issa.billing.models import LedgerEntry
+    from issa.identity.models import PendingRequest
+    from issa.orders.models import Order
+    from issa.subscribers.models import Product
+
+    return CabinetSnapshot(
+        access=snapshot(),
+        orders=list(Order.objects.order_by("pk").values_list("pk", "state")),
+        products=list(Product.objects.order_by("pk").values_list("pk", "service_id", "active_to")),
+        pending=PendingRequest.objects.count(),
+        ledger=LedgerEntry.objects.count(),
+    )
