@@ -113,6 +113,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         raise PermissionError("edited only through issa.access.services")
 
+    # Each action needs its own back-office right (issa/backoffice/roles.py, ADR 0009).
+    def has_restrict_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.access_restrict")
+
+    def has_lost_sim_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.access_lost_sim")
+
+    def has_corporate_role_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.corporate_role")
+
+    def has_client_application_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("backoffice.client_application")
+
 
 class ActiveFilter(admin.SimpleListFilter):
     title = pgettext_lazy("access", "state")
@@ -153,7 +166,7 @@ class AccessBlockAdmin(ReadOnlyAdmin):
     list_select_related = ["subscriber"]
     actions = ["lift"]
 
-    @admin.action(description=_("Lift the selected blocks (with a reason)"), permissions=["change"])
+    @admin.action(description=_("Lift the selected blocks (with a reason)"), permissions=["restrict"])
     def lift(self, request: HttpRequest, queryset: QuerySet[AccessBlock]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -247,7 +260,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
     def role(self, obj: Any) -> bool:
         return bool(obj.has_role)
 
-    @admin.action(description=_("Restrict ISSA access: suspected offence"), permissions=["change"])
+    @admin.action(description=_("Restrict ISSA access: suspected offence"), permissions=["restrict"])
     def restrict_offence(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -261,7 +274,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
             ),
         )
 
-    @admin.action(description=_("Report the SIM card lost: disable ISSA"), permissions=["change"])
+    @admin.action(description=_("Report the SIM card lost: disable ISSA"), permissions=["lost_sim"])
     def report_lost_sim(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -275,7 +288,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
             ),
         )
 
-    @admin.action(description=_("Open ISSA access: lift every block"), permissions=["change"])
+    @admin.action(description=_("Open ISSA access: lift every block"), permissions=["restrict"])
     def lift_all(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
 
@@ -288,7 +301,7 @@ class SubscriberAccessAdmin(ReadOnlyAdmin):
 
         return _form_step(self, request, queryset, title=_("Open ISSA access"), form_class=ReasonForm, apply=apply)
 
-    @admin.action(description=_("Make administrator or supervisor of the client"), permissions=["change"])
+    @admin.action(description=_("Make administrator or supervisor of the client"), permissions=["corporate_role"])
     def assign_role(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -316,7 +329,7 @@ class CorporateRoleAdmin(ReadOnlyAdmin):
     list_select_related = ["subscriber", "client"]
     actions = ["revoke"]
 
-    @admin.action(description=_("Revoke the selected roles (with a reason)"), permissions=["change"])
+    @admin.action(description=_("Revoke the selected roles (with a reason)"), permissions=["corporate_role"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[CorporateRole]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -344,7 +357,9 @@ class ClientAccessAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [str(name) for name in self.fields or ()]
 
-    @admin.action(description=_("Close ISSA access of all numbers: client's application"), permissions=["change"])
+    @admin.action(
+        description=_("Close ISSA access of all numbers: client's application"), permissions=["client_application"]
+    )
     def close_by_application(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(
@@ -358,7 +373,7 @@ class ClientAccessAdmin(ReadOnlyAdmin):
             ),
         )
 
-    @admin.action(description=_("Open ISSA access again: client's new application"), permissions=["change"])
+    @admin.action(description=_("Open ISSA access again: client's new application"), permissions=["client_application"])
     def open_by_application(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         now = clock.now()
         return _form_step(

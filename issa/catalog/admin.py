@@ -229,7 +229,7 @@ class _TermsAdmin(AuditedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.action(description=_("New version from tomorrow (copy prices and allowances)"))
+    @admin.action(description=_("New version from tomorrow (copy prices and allowances)"), permissions=["add"])
     def new_version(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         now = clock.now()
         start = clock.start_of_local_day(clock.local_date(now) + timedelta(days=1))

@@ -38,7 +38,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "issa.backoffice.adminsite.StaffAdminConfig",  # django.contrib.admin, every page behind 2FA (ADR 0009)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

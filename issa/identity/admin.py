@@ -89,7 +89,9 @@ class UserAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description=_("Send a temporary password by SMS (must be changed at first login)"))
+    @admin.action(
+        description=_("Send a temporary password by SMS (must be changed at first login)"), permissions=["change"]
+    )
     def send_temporary_password(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         done = 0
         for user in queryset.select_related("subscriber"):
@@ -102,7 +104,7 @@ class UserAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{user.login}: {error.text()}", messages.ERROR)
         self.message_user(request, _("Temporary passwords sent: %(n)s") % {"n": done})
 
-    @admin.action(description=_("Unlock after too many wrong attempts"))
+    @admin.action(description=_("Unlock after too many wrong attempts"), permissions=["change"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         from .services.audit import audit_record
 
@@ -151,13 +153,13 @@ def _puk_registration(request: HttpRequest, queryset: QuerySet[Any], enabled: bo
     )
 
 
-@admin.action(description=_("Enable «Регистрация по PUK1» (AUTH-4)"))
+@admin.action(description=_("Enable «Регистрация по PUK1» (AUTH-4)"), permissions=["puk_registration"])
 def enable_puk_registration(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     count = _puk_registration(request, queryset, True)
     modeladmin.message_user(request, _("PUK1 registration enabled for %(n)s numbers.") % {"n": count})
 
 
-@admin.action(description=_("Disable «Регистрация по PUK1» (AUTH-4)"))
+@admin.action(description=_("Disable «Регистрация по PUK1» (AUTH-4)"), permissions=["puk_registration"])
 def disable_puk_registration(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
     count = _puk_registration(request, queryset, False)
     modeladmin.message_user(request, _("PUK1 registration disabled for %(n)s numbers.") % {"n": count})
@@ -174,6 +176,12 @@ def _attach_subscriber_actions() -> None:
     actions = tuple(subscriber_admin.actions or ())
     if enable_puk_registration not in actions:
         subscriber_admin.actions = (*actions, enable_puk_registration, disable_puk_registration)
+    # The actions need the sales centre's right (issa/backoffice/roles.py, ADR 0009).
+    setattr(  # noqa: B010
+        subscriber_admin,
+        "has_puk_registration_permission",
+        lambda request: request.user.has_perm("backoffice.puk_registration"),
+    )
 
 
 _attach_subscriber_actions()

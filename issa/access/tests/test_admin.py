@@ -10,6 +10,7 @@ from django.urls import reverse
 from issa.access.models import AccessBlock, CorporateRole
 from issa.access.selectors import access_denial
 from issa.identity.models import AuditEvent, User
+from issa.testing.staff import staff_login
 
 from .conftest import snapshot
 
@@ -23,7 +24,7 @@ CLIENTS = "/staff/access/clientaccess/"
 
 @pytest.fixture
 def office(client, staff):
-    client.force_login(staff)
+    staff_login(client, staff)
     return client
 
 
@@ -124,7 +125,7 @@ def test_auth_11_clients_application_closes_all_its_numbers(office, corp):
 def test_auth_12_staff_without_the_permission_cannot_act(client, subscriber):
     clerk = User.objects.create_user("clerk", "Clerk12345", kind=User.Kind.STAFF, is_staff=True)
     clerk.user_permissions.add(Permission.objects.get(codename="view_subscriberaccess"))
-    client.force_login(clerk)
+    staff_login(client, clerk)
     assert client.get(NUMBERS).status_code == 200  # may look ...
     before = snapshot()
     data = {"action": "restrict_offence", "_selected_action": [str(subscriber.pk)], "apply": "1", "note": "x"}

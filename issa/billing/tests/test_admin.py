@@ -12,13 +12,14 @@ from issa.billing.services import ledger_post
 from issa.core import clock
 from issa.identity.models import User
 from issa.testing.factories import AccountFactory
+from issa.testing.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client: HttpClient) -> HttpClient:
-    client.force_login(User.objects.create_superuser("staffer", None))
+    staff_login(client, User.objects.create_superuser("staffer", None))
     return client
 
 

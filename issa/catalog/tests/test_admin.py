@@ -15,6 +15,7 @@ from issa.core.errors import DomainError
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent, User
 from issa.testing.factories import PlanTermsFactory, ServiceFactory, TariffPlanFactory
+from issa.testing.staff import staff_login
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -22,7 +23,7 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def staff(client, db):
     user = User.objects.create_superuser("catalogue", "Str0ng-pass!")
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 

@@ -14,13 +14,14 @@ from issa.core import clock
 from issa.customers.models import Client
 from issa.identity.models import AuditEvent, User
 from issa.testing.factories import AccountFactory, ClientFactory, SubscriberFactory, UserFactory
+from issa.testing.staff import staff_device, staff_login, totp_code
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client: HttpClient) -> HttpClient:
-    client.force_login(User.objects.create_superuser("staffer", None))
+    staff_login(client, User.objects.create_superuser("staffer", None))
     return client
 
 
@@ -34,8 +35,10 @@ def test_staff_log_in_at_staff(client: HttpClient) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith("/staff/login/")
     assert client.get("/staff/login/").status_code == 200
-    User.objects.create_superuser("boss", "Staff-pass-2026")
+    device = staff_device(User.objects.create_superuser("boss", "Staff-pass-2026"))
     response = client.post("/staff/login/?next=/staff/", {"username": "boss", "password": "Staff-pass-2026"})
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"otp_token": totp_code(device)})  # the second factor
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 200
 

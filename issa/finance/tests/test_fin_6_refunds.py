@@ -23,6 +23,7 @@ from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent
 from issa.notifications.models import SmsMessage
 from issa.testing.factories import TariffPlanFactory, UserFactory, subscriber_with_balance
+from issa.testing.staff import staff_login
 
 from .conftest import bearer, pay
 
@@ -284,7 +285,7 @@ def test_fin_6_back_office_overdue_filter_and_decision(client, wrong, right, now
     late = _request(wrong, pay(wrong, 500, now - timedelta(days=10)), now=now - timedelta(days=10))
     fresh = _request(wrong, pay(wrong, 600, now))
     staff = User.objects.create_superuser(login="finance-admin", password="Kx7mQ2vz!long")
-    client.force_login(staff)
+    staff_login(client, staff)
     listing = client.get(reverse("admin:finance_refundrequest_changelist") + "?deadline=overdue")
     assert listing.status_code == 200
     assert listing.context["cl"].result_count == 1

@@ -8,13 +8,14 @@ from django.urls import reverse
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent
 from issa.identity.services import login_check, token_create
+from issa.testing.staff import staff_login
 
 from .conftest import PASSWORD, make_subscriber, make_user
 
 
 def _staff(client):
     staff = make_user(login="staff1", kind="staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    staff_login(client, staff)
     return staff
 
 

@@ -19,6 +19,7 @@ from issa.payments.models import ExpressCard
 from issa.payments.services import express_batch_export, express_batch_issue, express_card_redeem
 from issa.payments.services.express import luhn_valid
 from issa.testing.factories import UserFactory, subscriber_with_balance
+from issa.testing.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_fin_4_printer_file_csv_and_xlsx() -> None:
 def test_fin_4_staff_issue_downloads_the_file_once() -> None:
     staff = get_user_model().objects.create_superuser("staffer", None)
     client = Client()
-    client.force_login(staff)
+    staff_login(client, staff)
     response = client.post(
         "/staff/payments/expresscardbatch/issue/", {"face_value": "10", "quantity": "4", "fmt": "csv", "note": ""}
     )

@@ -11,13 +11,14 @@ from django.test import Client as HttpClient
 from issa.identity.models import User
 from issa.subscribers.models import Subscriber
 from issa.testing.factories import AccountFactory, SubscriberFactory, TariffPlanFactory
+from issa.testing.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client: HttpClient) -> HttpClient:
-    client.force_login(User.objects.create_superuser("staffer", None))
+    staff_login(client, User.objects.create_superuser("staffer", None))
     return client
 
 

@@ -16,6 +16,7 @@ from issa.notifications.models import SmsMessage
 from issa.support import selectors, services
 from issa.support.models import AnswerTemplate, SupportRequest
 from issa.testing.factories import UserFactory, subscriber_with_balance
+from issa.testing.staff import staff_login
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -132,7 +133,7 @@ def test_sup_2_staff_answer_in_admin_reaches_portal_and_sms(
     item = _create(subscriber)
     template = AnswerTemplate.objects.create(title="Roaming", text="Roaming works in all EU countries.")
     admin_client = type(client)()
-    admin_client.force_login(staff)
+    staff_login(admin_client, staff)
     url = reverse("admin:support_supportrequest_change", args=[item.pk])
     assert admin_client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +175,7 @@ def test_sup_2_overdue_filter_and_assign_to_me(client, subscriber, staff):
     services.support_answer(request_id=answered.pk, text="Done", actor=Actor("admin", user=staff), now=NOW)
     later = NOW + timedelta(hours=25)
     assert list(selectors.overdue(now=later)) == [late]
-    client.force_login(staff)
+    staff_login(client, staff)
     changelist = reverse("admin:support_supportrequest_changelist")
     with time_machine.travel(later, tick=False):
         page = client.get(changelist, {"overdue": "yes"}).content.decode()
@@ -205,7 +206,7 @@ def test_sup_1_attachment_only_for_owner_and_staff(client, subscriber, staff):
     assert item.attachment_type == "image/png"
     client.force_login(UserFactory(subscriber=subscriber_with_balance()))
     assert client.get(reverse("portal:support_attachment", args=[item.pk])).status_code == 404
-    client.force_login(staff)
+    staff_login(client, staff)
     response = client.get(reverse("portal:support_attachment", args=[item.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
@@ -220,7 +221,7 @@ def test_sup_2_home_menu_has_feedback(portal):
 def test_sup_2_admin_refuses_a_second_answer_on_the_form(client, subscriber, staff):
     item = _create(subscriber)
     services.support_answer(request_id=item.pk, text="First", actor=Actor("admin", user=staff), now=NOW)
-    client.force_login(staff)
+    staff_login(client, staff)
     url = reverse("admin:support_supportrequest_change", args=[item.pk])
     response = client.post(url, {"reply": "Second"})
     assert response.status_code == 200  # the form again, with the error

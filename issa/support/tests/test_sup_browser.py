@@ -14,6 +14,7 @@ from issa.identity.models import User
 from issa.notifications.models import SmsMessage
 from issa.support.models import AnswerTemplate, SupportRequest
 from issa.testing.factories import UserFactory, subscriber_with_balance
+from issa.testing.staff import staff_device, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,8 +44,14 @@ def test_sup_1_sup_2_question_answered_in_back_office_is_read_in_the_portal(
     AnswerTemplate.objects.create(title="Роуминг в ЕС", text="Да, роуминг работает во всех странах ЕС.")
     staff = User.objects.create_superuser("support-browser", "Str0ng-pass!")
     office = browser.new_context(base_url=live_server.url, locale="ru-RU")
-    signed_in(office, staff, live_server.url)
     staff_page = office.new_page()
+    device = staff_device(staff)  # staff log in through the real form: password, then the TOTP code
+    staff_page.goto("/staff/login/")
+    staff_page.locator("#id_username").fill("support-browser")
+    staff_page.locator("#id_password").fill("Str0ng-pass!")
+    staff_page.locator("#login-form [type=submit]").click()
+    staff_page.locator("#id_otp_token").fill(totp_code(device))
+    staff_page.locator("#login-form [type=submit]").click()
     staff_page.goto(f"/staff/support/supportrequest/{item.pk}/change/")
     staff_page.get_by_label("Шаблон ответа").select_option(label="Роуминг в ЕС")
     staff_page.locator("input[name=_save]").click()

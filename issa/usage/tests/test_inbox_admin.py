@@ -16,6 +16,7 @@ from django.urls import reverse
 from issa.billing.selectors import account_balance
 from issa.identity.models import AuditEvent
 from issa.testing.factories import SubscriberFactory, subscriber_with_balance
+from issa.testing.staff import staff_login
 from issa.usage import tasks
 from issa.usage.models import QuarantinedLine, UsageFile, UsageRecord
 
@@ -122,7 +123,7 @@ def test_bss_2_staff_reprocess_the_quarantine_in_the_back_office(client, tmp_pat
 
     usage_import_file(path, now=NOW, actor=Actor.system("t"))
     staff = User.objects.create_superuser(login="admin", password="Adm1n-pass-123")
-    client.force_login(staff)
+    staff_login(client, staff)
     url = reverse("admin:usage_quarantinedline_changelist")
     page = client.get(url)
     assert page.status_code == 200

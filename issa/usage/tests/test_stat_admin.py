@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from issa.identity.models import AuditEvent, User
+from issa.testing.staff import staff_login
 from issa.usage.models_stats import ServiceDomain
 
 
 @pytest.mark.django_db
 def test_stat_2_staff_add_a_domain_mapping_and_it_is_audited(client):
     staff = User.objects.create_superuser("catalogue-manager", "s3cret-pass-123")
-    client.force_login(staff)
+    staff_login(client, staff)
     assert client.get("/staff/usage/servicedomain/").status_code == 200
     response = client.post(
         "/staff/usage/servicedomain/add/", {"domain": "Video.Example.BY.", "service": "Видео"}, follow=False

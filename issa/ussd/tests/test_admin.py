@@ -9,6 +9,7 @@ from django.test import Client as HttpClient
 
 from issa.core import clock
 from issa.identity.models import User
+from issa.testing.staff import staff_login
 from issa.ussd.models import UssdSession
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(client: HttpClient) -> HttpClient:
-    client.force_login(User.objects.create_superuser("staffer", None))
+    staff_login(client, User.objects.create_superuser("staffer", None))
     return client
 
 
