@@ -33,7 +33,7 @@ from issa.identity.services import audit_record
 from issa.rating.pipeline import BatchRater, Catalogue, Item, NotRatable, RatingContext, post_charges
 
 from . import storage
-from .format import FUTURE_TOLERANCE, FileFormatError, LineError, Parsed, parse_header, parse_line_between
+from .format import FUTURE_TOLERANCE, FileFormatError, Parsed, parse_header, parse_lines_between
 from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
 
 log = logging.getLogger(__name__)
@@ -74,15 +74,8 @@ Parsing = tuple[list[tuple[int, Parsed]], dict[int, Any]]  # records, and the li
 def parse_chunk(lines: Sequence[tuple[int, str]], *, now: datetime) -> Parsing:
     """Parse ``lines`` (line number, raw text): pure, no database, so the import parses the next
     chunk while PostgreSQL still loads this one's COPY."""
-    earliest, latest = now - _max_age(), now + FUTURE_TOLERANCE
-    parsed: list[tuple[int, Parsed]] = []
-    errors: dict[int, Any] = {}
-    for line_no, raw in lines:
-        try:
-            parsed.append((line_no, parse_line_between(raw, earliest=earliest, latest=latest)))
-        except LineError as error:
-            errors[line_no] = (error.reason, error.text())
-    return parsed, errors
+    parsed, errors = parse_lines_between(lines, earliest=now - _max_age(), latest=now + FUTURE_TOLERANCE)
+    return parsed, {line_no: (error.reason, error.text()) for line_no, error in errors.items()}
 
 
 def process_chunk(
@@ -118,7 +111,7 @@ def process_chunk(
         try:
             sub, plan, period = check(rec.msisdn, rec.start)
         except NotRatable as error:
-            message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": rec.msisdn, "start": rec.start.isoformat()}
+            message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": rec.msisdn, "start": rec.start_text}
             outcome_map[line_no] = (error.reason, str(message))
             continue
         key = (rec.record_id, rec.start)
