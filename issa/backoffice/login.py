@@ -146,6 +146,7 @@ def _code_step(request: HttpRequest, site: AdminSite, user: User, state: dict[st
             error = _("Too many wrong codes. Try again in %(seconds)s s.") % {"seconds": seconds}
         else:
             error = _("Wrong code. Type the 6 digits the app shows now.")
+        form = TokenForm()  # the wrong code is not typed back into the field
     elif request.method == "POST":
         error = _("Type the 6 digits the app shows now.")
     context = _context(
