@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "phone"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("dial/", views.dial, name="dial"),
     path("reply/", views.reply, name="reply"),
+    path("staff/", views_staff.staff_codes, name="staff_codes"),  # demo staff TOTP codes (ADR 0009)
 ]

@@ -142,6 +142,7 @@ def _page(
         "inbox_version": _inbox_version(messages),
         "screen": screen,
         "dialogue_open": screen is not None and not screen.end,
+        "staff_codes": settings.ISSA_ENV == "development",  # the link to /phone/staff/ (ADR 0009)
     }
     return render(request, "demo/phone.html", context, status=status)
 
