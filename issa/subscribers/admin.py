@@ -1,5 +1,6 @@
 """Subscribers in the back office: find a number however it is typed, see plan, status, device,
-SIM (its ICCID only: PIN/PUK are never shown here, INFO-4), plan history and connected services.
+SIM (its ICCID only: PIN/PUK are never shown here, INFO-4), plan history and connected services;
+«Открыть» leads to the subscriber's one page for staff (``issa.backoffice.overview``).
 
 View-only: a subscriber's status, plan and services change through services that audit them
 (ARCHITECTURE habit 8), never by editing a row.
@@ -12,8 +13,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from issa.core.errors import DomainError
 from issa.core.phone import format_msisdn, parse_any_number, parse_msisdn
@@ -76,7 +80,7 @@ class ProductInline(ViewOnlyInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ("number", "name", "account", "plan", "status", "device", "activated_on")
+    list_display = ("number", "open_overview", "name", "account", "plan", "status", "device", "activated_on")
     list_filter = ("status", "plan", "device", "puk_registration")
     search_fields = ("user_name", "account__client__name", "=account__number")
     search_help_text = _("Number in any format, name, or account number")
@@ -88,6 +92,30 @@ class SubscriberAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (SimInline, PlanPeriodInline, ProductInline)
     show_full_result_count = False
+    change_form_template = "backoffice/overview_change_form.html"  # a link to the one page
+
+    class Media:
+        css = {"all": ("backoffice/overview.css",)}
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:object_id>/overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="subscribers_subscriber_overview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def overview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        from issa.backoffice.overview import subscriber_overview
+
+        return subscriber_overview(self, request, object_id)
+
+    @admin.display(description=pgettext_lazy("overview", "Subscriber's page"))
+    def open_overview(self, subscriber: Subscriber) -> str:
+        url = reverse("admin:subscribers_subscriber_overview", args=[subscriber.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, pgettext_lazy("overview", "Open"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscriber]:
         return super().get_queryset(request).select_related("account__client", "plan")
@@ -104,7 +132,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("number"), ordering="msisdn")
     def number(self, subscriber: Subscriber) -> str:
-        return format_msisdn(subscriber.msisdn)
+        return format_html('<span class="ov-nowrap">{}</span>', format_msisdn(subscriber.msisdn))
 
     @admin.display(description=_("subscriber's name"))
     def name(self, subscriber: Subscriber) -> str:
@@ -122,3 +150,9 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The admin's home page gets a «Найти абонента» box searching this changelist (one search box for
+# number, name and account number, see get_search_results above).
+if admin.site.index_template is None:
+    admin.site.index_template = "backoffice/overview_index.html"

@@ -49,6 +49,17 @@ def test_search_by_name_and_account_number(staff: HttpClient) -> None:
     assert "+375 29 100-00-01" not in page
 
 
+def test_search_by_the_clients_name_in_the_same_box(staff: HttpClient) -> None:
+    legal = AccountFactory.create(client__name="ООО «Ромашка»")
+    SubscriberFactory.create(msisdn="375291000001", account=legal, user_name="")
+    SubscriberFactory.create(msisdn="375291000002", user_name="Ромашкин Иван")
+    SubscriberFactory.create(msisdn="375291000003")
+    page = listed(staff, q="Ромашка")
+    assert "+375 29 100-00-01" in page
+    assert "+375 29 100-00-03" not in page
+    assert "+375 29 100-00-02" in listed(staff, q="Ромашкин")  # the user's own name
+
+
 def test_filters_by_status_plan_and_device(staff: HttpClient) -> None:
     video = TariffPlanFactory.create(code="video", name="Видеонаблюдение")
     SubscriberFactory.create(msisdn="375291000001", status=Subscriber.Status.PAUSED)
