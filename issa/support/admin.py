@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from issa.core import clock
 from issa.core.errors import DomainError
@@ -129,7 +129,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
         (None, {"fields": ("subscriber", "topic", "subject", "text", "attachment_link")}),
         (_("Handling"), {"fields": ("status", "created_at", "due_at", "assignee")}),
         (_("Answer"), {"fields": ("answer", "answered_by", "answered_at", "answer_template", "reply")}),
-        (_("Closing"), {"fields": ("closed_by", "closed_at", "close_note", "close_link")}),
+        (pgettext_lazy("support", "Closing"), {"fields": ("closed_by", "closed_at", "close_note", "close_link")}),
     )
 
     class Media:
@@ -176,7 +176,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, _("Assigned to you: %(count)s.") % {"count": done}, messages.SUCCESS)
 
-    @admin.display(description=_("close"))
+    @admin.display(description=pgettext_lazy("support", "close"))
     def close_link(self, obj: SupportRequest) -> str:
         if obj.pk is None or obj.status == SupportRequest.Status.CLOSED:
             return "—"

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from issa.core.models import TimeStamped
 
@@ -76,10 +77,10 @@ class SupportRequest(TimeStamped):
         null=True,
         blank=True,
         related_name="support_closed",
-        verbose_name=_("closed by"),
+        verbose_name=pgettext_lazy("support", "closed by"),
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    close_note = models.CharField(_("reason for closing"), max_length=1000, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("support", "closed at"), null=True, blank=True)
+    close_note = models.CharField(pgettext_lazy("support", "reason for closing"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
