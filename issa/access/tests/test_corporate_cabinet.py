@@ -394,3 +394,17 @@ def test_auth_11_only_service_actions_are_offered_to_the_cabinet(client, funded,
 
     assert "Такой операции нет." in response.content.decode()
     assert cabinet_snapshot() == before
+
+
+def test_auth_11_card_and_export_query_counts_are_bounded(client, funded, music, django_assert_max_num_queries):
+    for _ in range(46):
+        make_subscriber(account=funded.worker.account)
+    client.force_login(funded.admin_user)
+    client.get(LIST)
+
+    with django_assert_max_num_queries(30):  # the offers' rules are asked per catalogue service, not per number
+        assert client.get(card_url(funded.worker.msisdn)).status_code == 200
+    with django_assert_max_num_queries(15):  # one statement for the rows, money included
+        response = client.get(EXPORT)
+        body = b"".join(response.streaming_content)
+    assert xlsx_text(body).count("+375") == 50
