@@ -185,3 +185,7 @@ def _attach_subscriber_actions() -> None:
 
 
 _attach_subscriber_actions()
+
+from .admin_home import attach as _attach_home_actions  # noqa: E402 — HOME-1, staff issue home logins
+
+_attach_home_actions()

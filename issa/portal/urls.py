@@ -1,6 +1,7 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
-from .views import account, consents, corporate, public
+from .menu import MOBILE, only_for_patterns
+from .views import account, consents, corporate, home, public
 from .views import bills as bills_views
 from .views import detail as detail_views
 from .views import finance as finance_views
@@ -16,12 +17,14 @@ urlpatterns = [
     *account.urlpatterns,
     *corporate.urlpatterns,
     *consents.urlpatterns,
-    *info_views.urlpatterns,
-    *services_views.urlpatterns,
-    *numbering_views.urlpatterns,
-    *payments_views.urlpatterns,
+    # HOME-1: areas of a mobile number refuse home-and-office users (issa.portal.menu.only_for)
+    *only_for_patterns(info_views.urlpatterns, MOBILE),
+    *only_for_patterns(services_views.urlpatterns, MOBILE),
+    *only_for_patterns(numbering_views.urlpatterns, MOBILE),
+    *only_for_patterns(payments_views.urlpatterns, MOBILE, names=["payment_settings"]),
     *finance_views.urlpatterns,
     *bills_views.urlpatterns,
-    *detail_views.urlpatterns,
+    *only_for_patterns(detail_views.urlpatterns, MOBILE, instead={"stats": "portal:home_traffic"}),
     *support_views.urlpatterns,
+    *home.urlpatterns,
 ]

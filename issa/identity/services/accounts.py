@@ -13,6 +13,7 @@ and wrong number, password, code or PUK1 all get the same message.
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -62,7 +63,11 @@ def already_registered() -> DomainError:
     return DomainError("already_registered", ALREADY_REGISTERED, kind=ErrorKind.CONFLICT, field="msisdn")
 
 
-def login_invalid() -> DomainError:
+def login_invalid(kind: str | None = None) -> DomainError:
+    """The one answer to a wrong login, password or kind of account (no enumeration); its text
+    follows the form the user chose, never the account found."""
+    if kind == User.Kind.HOME:
+        return DomainError("login_invalid", _("Wrong login or password."), kind=ErrorKind.UNAUTHORIZED)
     return DomainError("login_invalid", _("Wrong phone number or password."), kind=ErrorKind.UNAUTHORIZED)
 
 
@@ -77,13 +82,48 @@ def puk_invalid() -> DomainError:
 # --- reads ---------------------------------------------------------------------------------
 
 
+# HOME-1: the contract login of a home-and-office line is "h" and seven digits (h1000001, …),
+# issued by staff in sequence; it cannot be mistaken for a phone number or a staff login.
+HOME_LOGIN_RE = re.compile(r"^h[0-9]{7}$")
+HOME_LOGIN_FIRST = 1_000_001
+
+
+def home_login_format(number: int) -> str:
+    return f"h{number:07d}"
+
+
+def home_login_next(*, after: int = 0) -> str:
+    """The next free home login: one above the highest issued (and above ``after``)."""
+    highest = (
+        User.objects.filter(login__regex=HOME_LOGIN_RE.pattern)
+        .order_by("-login")
+        .values_list("login", flat=True)
+        .first()
+    )
+    number = max(HOME_LOGIN_FIRST, int(highest[1:]) + 1 if highest else 0, after + 1)
+    return home_login_format(number)
+
+
 def normalize_login(raw: str) -> str:
-    """A phone number in any usual form -> MSISDN; anything else (home and office, staff) as typed."""
+    """A phone number in any usual form -> MSISDN; a home login in any case -> lower case
+    (``H1000001`` -> ``h1000001``); anything else (staff) as typed."""
     raw = (raw or "").strip()
     try:
         return parse_msisdn(raw)
     except DomainError:
+        if HOME_LOGIN_RE.match(raw.lower()):
+            return raw.lower()
         return raw[:64]
+
+
+def kind_matches(user: User, kind: str | None) -> bool:
+    """HOME-1: the login form's choice. The home form admits only home-and-office users; the
+    mobile form everyone else (staff keep signing in there, as before). None: any kind (API)."""
+    if not kind:
+        return True
+    if kind == User.Kind.HOME:
+        return user.kind == User.Kind.HOME
+    return user.kind != User.Kind.HOME
 
 
 def _subscriber(msisdn: str) -> Any:
@@ -394,7 +434,9 @@ class LoginResult:
     must_change_password: bool  # temporary or expired password (AUTH-8)
 
 
-def _login_failed(*, key: str, user: User | None, actor: Actor, now: datetime, reason: str) -> DomainError:
+def _login_failed(
+    *, key: str, user: User | None, actor: Actor, now: datetime, reason: str, kind: str | None = None
+) -> DomainError:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -402,23 +444,30 @@ def _login_failed(*, key: str, user: User | None, actor: Actor, now: datetime, r
             now=now,
             subscriber=user.subscriber if user is not None else None,
             outcome="denied",
-            details={"login": key, "reason": reason},
+            details={"login": key, "reason": reason, **({"form": kind} if kind else {})},
         )
     limits.record_failure(msisdn=key, ip=actor.ip, now=now)
-    return login_invalid()
+    return login_invalid(kind)
 
 
-def login_check(*, login: str, password: str, actor: Actor, now: datetime, send_code: bool = True) -> LoginResult:
-    """AUTH-6: number and password. The lock is checked before hashing; an unknown login still
-    costs one hash so that timing does not tell it apart."""
+def login_check(
+    *, login: str, password: str, actor: Actor, now: datetime, send_code: bool = True, kind: str | None = None
+) -> LoginResult:
+    """AUTH-6: number and password; HOME-1: the contract login and password of a home-and-office
+    user, through the same path (limits, lockout, audit, access, temporary passwords). ``kind``
+    is the form's choice ("mobile" or "home"): an account of the other kind gets the same answer
+    as a wrong password. The lock is checked before hashing; an unknown login still costs one
+    hash so that timing does not tell it apart. The SMS second factor is for mobile numbers only."""
     key = normalize_login(login)
     limits.guard(msisdn=key, ip=actor.ip, now=now)
     user = _user(key)
     if not is_registered(user) or user is None:
         make_password(password or "")
-        raise _login_failed(key=key, user=user, actor=actor, now=now, reason="unknown")
+        raise _login_failed(key=key, user=user, actor=actor, now=now, reason="unknown", kind=kind)
     if not user.check_password(password or "") or not user.is_active:
-        raise _login_failed(key=key, user=user, actor=actor, now=now, reason="password")
+        raise _login_failed(key=key, user=user, actor=actor, now=now, reason="password", kind=kind)
+    if not kind_matches(user, kind):
+        raise _login_failed(key=key, user=user, actor=actor, now=now, reason="kind", kind=kind)
     limits.record_success(msisdn=key)
     as_user = Actor(channel=actor.channel, user=user, ip=actor.ip, user_agent=actor.user_agent)
     try:
@@ -445,12 +494,19 @@ def login_check(*, login: str, password: str, actor: Actor, now: datetime, send_
                 outcome="denied",
                 details={"login": key, "reason": "temporary_password_expired"},
             )
+        if user.kind == User.Kind.HOME:
+            raise DomainError(
+                "temporary_password_expired",
+                _("The temporary password has expired. Ask the operator for a new one."),
+                kind=ErrorKind.UNAUTHORIZED,
+            )
         raise DomainError(
             "temporary_password_expired",
             _('The temporary password has expired. Press "Forgot password?" to get a new one.'),
             kind=ErrorKind.UNAUTHORIZED,
         )
-    second = bool(rules.get("LOGIN_SECOND_FACTOR")) and user.subscriber_id is not None
+    # The code goes by SMS to the login itself: only a mobile user's login is a number.
+    second = bool(rules.get("LOGIN_SECOND_FACTOR")) and user.subscriber_id is not None and user.kind == User.Kind.MOBILE
     if second and send_code:
         _send_login_code(user=user, actor=as_user, now=now)
     else:
@@ -527,7 +583,10 @@ def password_change(
 
 def password_issue_temporary(*, subscriber: Any, actor: Actor, now: datetime) -> User:
     """AUTH-8: the operator sends a temporary first password by SMS; it works
-    ``TEMP_PASSWORD_HOURS`` and must be changed at the first login."""
+    ``TEMP_PASSWORD_HOURS`` and must be changed at the first login. Home-and-office lines have
+    no number to text: staff use ``home_login_issue`` for them."""
+    if is_home_line(subscriber):
+        raise not_home_sms()
     ensure_access(subscriber=subscriber)
     password = generate_password()
     with transaction.atomic():
@@ -541,6 +600,100 @@ def password_issue_temporary(*, subscriber: Any, actor: Actor, now: datetime) ->
 
         sms_send(msisdn=subscriber.msisdn, text=text, kind="password", now=now, sensitive=True)
     return user
+
+
+# --- home and office logins (HOME-1) -------------------------------------------------------
+
+
+def is_home_line(subscriber: Any) -> bool:
+    """A fixed-internet line: its plan is of the home-and-office kind."""
+    from issa.catalog.models import TariffPlan
+
+    return subscriber is not None and subscriber.plan.kind == TariffPlan.Kind.HOME
+
+
+def not_home_sms() -> DomainError:
+    return DomainError(
+        "home_line_no_sms",
+        _("A home and office line has no number to send an SMS to: issue its login in the back office."),
+        kind=ErrorKind.CONFLICT,
+    )
+
+
+@dataclass
+class HomeLoginIssued:
+    user: User
+    password: str  # shown once to the staff member who hands it to the client; never stored or logged
+    created: bool
+
+    def __repr__(self) -> str:
+        return f"<HomeLoginIssued {self.user.login} created={self.created}>"
+
+
+def home_login_issue(*, subscriber: Any, actor: Actor, now: datetime) -> HomeLoginIssued:
+    """HOME-1 with AUTH-8: staff issue the contract login of a home-and-office line (``h`` and seven
+    digits) with a temporary password, or a new temporary password for the login it has (the
+    operator is how a home user recovers a password: there is no SMS or USSD to a fixed line).
+    The password works ``TEMP_PASSWORD_HOURS`` and must be changed at the first login; every
+    session and token of the login ends. Audited without the password."""
+    from issa.subscribers.models import Subscriber
+
+    if not is_home_line(subscriber) or subscriber.status == Subscriber.Status.CLOSED:
+        raise DomainError(
+            "not_home_line",
+            _("Only a live home and office line gets a home login."),
+            kind=ErrorKind.CONFLICT,
+        )
+    ensure_access(subscriber=subscriber)
+    password = generate_password()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(subscriber=subscriber).first()
+        created = user is None
+        if user is None:
+            user = _home_user_create(subscriber=subscriber, now=now)
+        elif user.kind != User.Kind.HOME:
+            raise DomainError(
+                "not_home_login", _("This line already has a login of another kind."), kind=ErrorKind.CONFLICT
+            )
+        _store_password(user=user, password=password, now=now, temporary=True)
+        audit_record(
+            actor=actor,
+            action="auth.home_login_issued",
+            now=now,
+            subscriber=subscriber,
+            obj=user,
+            details={"login": user.login, "created": created},
+        )
+    limits.record_success(msisdn=user.login)  # the operator vouched for the client: unlock
+    return HomeLoginIssued(user=user, password=password, created=created)
+
+
+def _home_user_create(*, subscriber: Any, now: datetime) -> User:
+    """A new home user on the next free login (a login taken a moment ago elsewhere: the next one)."""
+    after = 0
+    for _attempt in range(5):
+        login = home_login_next(after=after)
+        user = User(
+            login=login,
+            kind=User.Kind.HOME,
+            subscriber=subscriber,
+            full_name=subscriber.display_name,
+            email=subscriber.account.client.email,
+            date_joined=now,
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            if User.objects.filter(subscriber=subscriber).exists():
+                raise DomainError(
+                    "login_taken", _("This line got a login a moment ago."), kind=ErrorKind.CONFLICT
+                ) from None
+            after = int(login[1:])
+            continue
+        return user
+    raise DomainError("login_taken", _("This login is already in use."), kind=ErrorKind.CONFLICT)
 
 
 def puk_registration_set(*, subscriber: Any, enabled: bool, actor: Actor, now: datetime) -> bool:

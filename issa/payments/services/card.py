@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from issa.core import rules
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.money import format_byn, to_kopecks
-from issa.core.phone import parse_msisdn
+from issa.core.phone import is_fixed_line, parse_any_number, parse_msisdn
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.notifications.services import sms_send
@@ -66,6 +66,21 @@ def check_amount(amount: int) -> None:
         )
 
 
+def payable_number(raw: str) -> str:
+    """A mobile number, or the fixed number of a home and office line (HOME-1: its top-up goes
+    through this same flow); anything else gets the mobile number's error."""
+    try:
+        return parse_msisdn(raw)
+    except DomainError as error:
+        try:
+            number = parse_any_number(raw)
+        except DomainError:
+            raise error from None
+        if not is_fixed_line(number):
+            raise error from None
+        return number
+
+
 def payment_create(
     *, payer: Any, msisdn: str, amount: int, save_card: bool, actor: Actor, now: datetime, source: str = "card"
 ) -> Payment:
@@ -73,7 +88,7 @@ def payment_create(
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError("amount in int kopecks")
     check_amount(amount)
-    target = subscriber_for_msisdn(parse_msisdn(msisdn))
+    target = subscriber_for_msisdn(payable_number(msisdn))
     own = payer is not None and getattr(payer, "subscriber_id", None) == target.pk
     with transaction.atomic():
         # One payment at a time per credited number, so that the daily limit holds under races.

@@ -68,13 +68,17 @@ def _next_url(request: HttpRequest) -> str:
 
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    """AUTH-6: number and password (and the SMS code when the operator asks for it)."""
+    """AUTH-6: number and password (and the SMS code when the operator asks for it); HOME-1: the
+    «Дом и офис» tab (``?kind=home``) takes the contract login of a home-and-office user."""
     if request.user.is_authenticated:
         return redirect("portal:home")
+    kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("kind")
+    kind = User.Kind.HOME if kind == User.Kind.HOME else User.Kind.MOBILE  # HOME-1: the form's choice
     context: dict[str, Any] = {
         "login": "",
         "next": request.GET.get("next", ""),
-        "home": request.GET.get("kind") == "home",
+        "home": kind == User.Kind.HOME,
+        "kind": kind,
     }
     if request.method == "POST":
         context["login"] = request.POST.get("login", "")[:64]
@@ -85,6 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 password=request.POST.get("password", ""),
                 actor=Actor.from_request(request),
                 now=clock.now(),
+                kind=kind,
             )
         except DomainError as error:
             context["error"] = error

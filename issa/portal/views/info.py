@@ -29,6 +29,7 @@ register(
         description=_("Tariff plan, balance, status, remaining minutes and traffic, PIN/PUK"),
         url_name="portal:info",
         order=10,
+        kinds=frozenset({"mobile"}),  # HOME-1: a home line has its own contract page
     )
 )
 

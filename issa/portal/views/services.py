@@ -39,6 +39,7 @@ register(
         description=_("Change the tariff plan, connect or disconnect services, Mobile Internet, Pause"),
         url_name="portal:services",
         order=30,
+        kinds=frozenset({"mobile"}),  # HOME-1: plan changes and service orders are for mobile numbers
     )
 )
 
