@@ -272,10 +272,14 @@ def corporate_plans(*, role: CorporateRole) -> list[tuple[str, str]]:
 def with_money(numbers: QuerySet[Subscriber], *, now: datetime) -> QuerySet[Subscriber]:
     """Annotate each number with its account's ``balance`` and ``account_numbers`` (how many of
     the client's live numbers share that account: a legal entity's numbers often have one), and
-    ``spent``, the number's own charges in the current period, in kopecks (positive). Subqueries
-    in the same statement: no query per row, on a page or in an export of thousands."""
+    ``spent``, the number's own charges in the current period, in kopecks (positive): its rated
+    usage billed in the period (usage is booked on the ledger per account, the records say whose
+    it was) plus the other charges booked for the number (fees, one-time fees, installments,
+    discounts, adjustments). Subqueries in the same statement: no query per row, on a page or in
+    an export of thousands."""
     from issa.billing.info import CHARGE_KINDS
     from issa.billing.models import LedgerEntry
+    from issa.usage.models import UsageRecord
 
     period = clock.period_of(now)
     balance = (
@@ -285,17 +289,24 @@ def with_money(numbers: QuerySet[Subscriber], *, now: datetime) -> QuerySet[Subs
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    spent = (
+    charged = (
         LedgerEntry.objects.filter(
             account_id=OuterRef("account_id"),  # the (account, kind, effective_at) index
             subscriber_id=OuterRef("pk"),
-            kind__in=CHARGE_KINDS,
+            kind__in=[kind for kind in CHARGE_KINDS if kind != LedgerEntry.Kind.USAGE],
             effective_at__gte=period.start,
             effective_at__lt=period.end,
         )
         .order_by()
         .values("subscriber_id")
         .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    used = (
+        UsageRecord.objects.filter(subscriber_id=OuterRef("pk"), bill_period=period.key)
+        .order_by()
+        .values("subscriber_id")
+        .annotate(total=Sum("charge"))
         .values("total")
     )
     sharing = (
@@ -308,6 +319,7 @@ def with_money(numbers: QuerySet[Subscriber], *, now: datetime) -> QuerySet[Subs
     )
     return numbers.annotate(
         balance=Coalesce(Subquery(balance, output_field=BigIntegerField()), Value(0)),
-        spent=-Coalesce(Subquery(spent, output_field=BigIntegerField()), Value(0)),
+        spent=Coalesce(Subquery(used, output_field=BigIntegerField()), Value(0))
+        - Coalesce(Subquery(charged, output_field=BigIntegerField()), Value(0)),
         account_numbers=Coalesce(Subquery(sharing, output_field=IntegerField()), Value(1)),
     )

@@ -153,10 +153,40 @@ def book(account: Any, amount: int, kind: str, key: str, *, at: datetime, subscr
     )
 
 
+def usage(subscriber: Any, charge: int, *, at: datetime, n: int) -> None:
+    """A rated record of ``subscriber`` and its money on the ledger, as rating books it: one
+    debit per account with no subscriber (the record says whose the usage was)."""
+    from issa.billing.models import LedgerEntry
+    from issa.core import clock
+    from issa.usage.models import UsageRecord
+    from issa.usage.storage import ensure_partitions
+
+    key = clock.period_of(at).key
+    ensure_partitions([key])
+    UsageRecord.objects.create(
+        source="MSC-T",
+        record_id=f"t{n:06d}",
+        start_time=at,
+        msisdn=subscriber.msisdn,
+        subscriber_id=subscriber.pk,
+        account_id=subscriber.account_id,
+        kind="voice",
+        outgoing=True,
+        destination="offnet",
+        duration=60,
+        quantity=60,
+        charge=charge,
+        batch_id=1,
+        bill_period=key,
+        rated_at=at,
+    )
+    book(subscriber.account, -charge, LedgerEntry.Kind.USAGE, f"t:usage:{n}", at=at)
+
+
 @pytest.fixture
 def funded(corp: Corp) -> Corp:
-    """The client's shared account holds 50.00; the worker spent 3.45 this month (and 9.99 in an
-    earlier month, which does not count), worker2 nothing."""
+    """The client's shared account holds 50.00; the worker spent 3.45 this month (3.00 of usage,
+    0.45 of fee; 9.99 in an earlier month does not count), worker2 nothing."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -168,9 +198,9 @@ def funded(corp: Corp) -> Corp:
     start = clock.period_of(now).start
     account = corp.worker.account
     book(account, 5000 + 345 + 999, LedgerEntry.Kind.PAYMENT, "t:pay", at=start - timedelta(days=20))
-    book(account, -999, LedgerEntry.Kind.USAGE, "t:old", at=start - timedelta(days=3), subscriber=corp.worker)
-    book(account, -300, LedgerEntry.Kind.USAGE, "t:now1", at=start + timedelta(minutes=5), subscriber=corp.worker)
-    book(account, -45, LedgerEntry.Kind.SUBSCRIPTION_FEE, "t:now2", at=now, subscriber=corp.worker)
+    usage(corp.worker, 999, at=start - timedelta(days=3), n=1)
+    usage(corp.worker, 300, at=start + timedelta(minutes=5), n=2)
+    book(account, -45, LedgerEntry.Kind.SUBSCRIPTION_FEE, "t:fee", at=now, subscriber=corp.worker)
     return corp
 
 
