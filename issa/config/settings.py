@@ -157,6 +157,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "issa.identity.validators.OperatorPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # staff TOTP keys and QR codes are never shown again in the admin (ADR 0009)
 
 # --- Partner sign-in: OpenID Connect provider (AUTH-14, docs/adr/0005-oidc.md) ------------
 from issa.sso.keys import oidc_rsa_private_key  # noqa: E402  (settings helper, no models)

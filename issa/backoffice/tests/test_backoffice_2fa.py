@@ -193,3 +193,13 @@ def test_auth_12_login_pages_keep_the_strict_csp(
     html = page.content.decode()
     assert "<script>" not in html
     assert ' style="' not in html
+
+
+def test_auth_12_the_admin_never_shows_a_device_key_again(client: Client, staff: User) -> None:
+    from issa.testing.staff import staff_login
+
+    device = staff_login(client, staff)
+    page = client.get(f"/staff/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert secret_base32(device).replace(" ", "") not in page.content.decode()
