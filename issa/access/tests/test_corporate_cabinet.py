@@ -408,3 +408,18 @@ def test_auth_11_card_and_export_query_counts_are_bounded(client, funded, music,
         response = client.get(EXPORT)
         body = b"".join(response.streaming_content)
     assert xlsx_text(body).count("+375") == 50
+
+
+def test_auth_11_pages_keep_the_filters(client, corp):
+    for _ in range(47):
+        make_subscriber(account=corp.worker.account)
+    client.force_login(corp.admin_user)
+
+    first = client.get(LIST, {"status": "active"}).content.decode()
+    second = client.get(LIST, {"status": "active", "page": 2}).content.decode()
+
+    assert "51 номер" in first
+    assert first.count('class="corporate-number"') == 50
+    assert 'href="?status=active&amp;page=2"' in first
+    assert second.count('class="corporate-number"') == 1
+    assert 'href="?status=active&amp;page=1"' in second
