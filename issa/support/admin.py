@@ -91,7 +91,7 @@ class CloseForm(forms.Form):
         label=_("Reason for closing"),
         required=False,
         max_length=services.CLOSE_NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a wish closed without an answer; the subscriber sees the request as closed."),
     )
 
@@ -100,7 +100,7 @@ class CloseForm(forms.Form):
 class SupportRequestAdmin(admin.ModelAdmin):
     form = AnswerForm
     list_display = (
-        "id", "subject", "topic", "subscriber", "status", "due_at", "overdue", "assignee", "answered_by", "created_at",
+        "id", "subject", "topic", "subscriber", "status", "due_at", "overdue", "assignee", "answered_by", "received",
     )  # fmt: skip
     list_filter = (OverdueFilter, "status", "topic")
     search_fields = ("=id", "subject", "subscriber__msisdn")
@@ -114,7 +114,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
         "text",
         "attachment_link",
         "status",
-        "created_at",
+        "received",
         "due_at",
         "assignee",
         "answer",
@@ -127,7 +127,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("subscriber", "topic", "subject", "text", "attachment_link")}),
-        (_("Handling"), {"fields": ("status", "created_at", "due_at", "assignee")}),
+        (_("Handling"), {"fields": ("status", "received", "due_at", "assignee")}),
         (_("Answer"), {"fields": ("answer", "answered_by", "answered_at", "answer_template", "reply")}),
         (pgettext_lazy("support", "Closing"), {"fields": ("closed_by", "closed_at", "close_note", "close_link")}),
     )
@@ -154,6 +154,10 @@ class SupportRequestAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("Overdue"))
     def overdue(self, obj: SupportRequest) -> bool:
         return obj.is_overdue(clock.now())
+
+    @admin.display(description=pgettext_lazy("support", "received"), ordering="created_at")
+    def received(self, obj: SupportRequest) -> Any:
+        return obj.created_at
 
     @admin.display(description=_("attachment"))
     def attachment_link(self, obj: SupportRequest) -> str:

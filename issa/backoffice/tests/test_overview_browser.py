@@ -59,9 +59,9 @@ def test_auth_12_staff_find_a_number_and_read_its_one_page(
     office.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
     office.goto("/staff/")
+    office.screenshot(path=str(shots / "admin-index.png"))
     office.get_by_test_id("find-subscriber").get_by_role("searchbox").fill("8 029 111 22 33")
     office.get_by_test_id("find-subscriber").get_by_role("button").click()
-    office.screenshot(path=str(shots / "changelist.png"), full_page=True)
     office.get_by_role("link", name="Открыть", exact=True).click()
     expect(office.get_by_test_id("overview-header")).to_contain_text("+375 29 111-22-33")
     expect(office.get_by_test_id("overview-access")).to_contain_text("Жалоба о мошенничестве №17")

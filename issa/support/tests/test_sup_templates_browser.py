@@ -3,6 +3,8 @@ the strict CSP), staff adapt it and save; then close the answered request (SUP-2
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,6 +49,7 @@ def test_sup_2_template_fills_the_answer_then_staff_close_the_request(
     page.get_by_label("Шаблон ответа").select_option(label="Настройки интернета")
     answer = page.locator("#id_reply")
     expect(answer).to_have_value("Точка доступа (APN): internet.issa.by.")
+    page.screenshot(path=str(Path(os.environ.get("ISSA_SCREENSHOTS", tmp_path)) / "support-answer.png"), full_page=True)
     answer.fill("Точка доступа (APN): internet.issa.by. Перезагрузите телефон.")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_be_visible()
@@ -56,6 +59,7 @@ def test_sup_2_template_fills_the_answer_then_staff_close_the_request(
 
     page.goto(f"/staff/support/supportrequest/{item.pk}/change/")
     page.get_by_test_id("support-close").click()
+    page.screenshot(path=str(Path(os.environ.get("ISSA_SCREENSHOTS", tmp_path)) / "support-close.png"), full_page=True)
     page.get_by_test_id("support-close-confirm").click()
     expect(page.locator(".messagelist")).to_be_visible()
     item.refresh_from_db()
