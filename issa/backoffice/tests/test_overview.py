@@ -27,6 +27,7 @@ from issa.orders.models import Order
 from issa.subscribers.models import Subscriber
 from issa.support import services as support
 from issa.testing.factories import AccountFactory, UserFactory, subscriber_with_balance
+from issa.testing.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +35,8 @@ SYSTEM = Actor.system("test")
 
 
 def login(client: HttpClient, user: User) -> HttpClient:
-    """The back office's sign-in (a verified second factor once staff 2FA is in place)."""
-    try:
-        from issa.testing.staff import staff_login  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        client.force_login(user)
-    else:
-        staff_login(client, user)
+    """The back office's sign-in: password and a verified TOTP device (ADR 0009)."""
+    staff_login(client, user)
     return client
 
 
