@@ -69,6 +69,14 @@ def pg_array(values: Iterable[Any]) -> str:
     parameter. psycopg adapts a list element by element in Python (a third of a second for a
     chunk's few thousand values); one ``join`` is a few milliseconds. Strings are quoted and may
     not hold a quote or a backslash (they are numbers, period keys, codes; checked)."""
+    values = list(values)
+    types = set(map(type, values))
+    if types <= {int}:  # ids, quantities: nothing to quote
+        return "{" + ",".join(map(str, values)) + "}"
+    if types == {str}:
+        if '"' in "".join(values) or "\\" in "".join(values):
+            raise ValueError("an array element holds a quote or a backslash")
+        return '{"' + '","'.join(values) + '"}'
     texts = 0
     items = []
     for v in values:
@@ -111,6 +119,10 @@ class Catalogue:
         self.plan_starts: dict[int, list[datetime]] = {}
         self.service_versions: dict[int, list[ServiceVersion]] = defaultdict(list)
         self.service_starts: dict[int, list[datetime]] = {}
+        # What ``BatchRater`` found for a lookup, kept for the catalogue's life (one import): the
+        # same for every batch; only the allowance buckets are bound again per batch.
+        self.lookups: dict[Any, dict[tuple[Any, ...], LookupTerms]] = {}
+        self.money_memo: dict[tuple[str, Decimal], dict[int, int]] = {}
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -278,6 +290,12 @@ Item = tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool, tuple[s
 Checked = tuple[SubscriberView, PlanVersion, tuple[str, str, bool]]
 # emit(index, meta, billable, covered, kopecks): see BatchRater.rate
 Emit = Callable[[int, tuple, int, int, int], None]
+# (unit step, unit price, [(bucket key, slot key, total)], meta, money memo, described meta)
+LookupTerms = tuple[int, Decimal | None, list[tuple[tuple[int, str, tuple], tuple, int]], tuple, dict, Any]
+# the same with the batch's buckets: [(bucket, total)]
+Hit = tuple[int, Decimal | None, list[tuple[charges.Bucket, int]], tuple, dict, Any]
+# write(indexes, metas, billables, covered, kopecks): see BatchRater.rate_slices
+SliceWriter = Callable[[list[int], list[Any], list[int], list[int], list[int]], None]
 
 
 class BatchRater:
@@ -290,7 +308,8 @@ class BatchRater:
         self.seen_periods: set[str] = set()
         self._state: dict[tuple[int, str, tuple], tuple[int, int]] = {}
         self._buckets: dict[tuple[int, str, tuple], charges.Bucket] = {}
-        self._checked: dict[str, tuple[datetime, datetime, Checked]] = {}
+        # per number: (from, until, answer) — ``check``'s cache; callers may look here first
+        self.checked: dict[str, tuple[datetime, datetime, Checked]] = {}
         self._bounds: dict[int, list[datetime]] = {}
 
     def check(self, msisdn: str, moment: datetime) -> Checked:
@@ -299,7 +318,7 @@ class BatchRater:
         the subscriber's plan periods, of those plans' price versions and of the months, so it
         is kept per number with the interval it holds for: most records of a batch are answered
         by two comparisons."""
-        known = self._checked.get(msisdn)
+        known = self.checked.get(msisdn)
         if known is not None and known[0] <= moment < known[1]:
             return known[2]
         sub = self.ctx.subscriber(msisdn)
@@ -316,7 +335,7 @@ class BatchRater:
         month_start, month_end = self._last[0], self._last[1]  # type: ignore[index]  # set by _period
         if 0 < at < len(bounds):
             low, high = max(bounds[at - 1], month_start), min(bounds[at], month_end)
-            self._checked[msisdn] = (low, high, (sub, plan, period))
+            self.checked[msisdn] = (low, high, (sub, plan, period))
         return sub, plan, period
 
     def _boundaries(self, sub: SubscriberView) -> list[datetime]:
@@ -327,7 +346,8 @@ class BatchRater:
             if end is not None:
                 instants.add(end)
             instants.update(self.ctx.catalogue.plan_starts.get(plan_id, ()))
-        return sorted(instants)
+        # in UTC, as the parsed starts are: comparing datetimes of one tzinfo is the cheap case
+        return sorted({instant.astimezone(UTC) for instant in instants})
 
     def _period(self, moment: datetime) -> tuple[str, str, bool]:
         """(own period key, billed period key, correction?) of a moment, cached per month."""
@@ -366,18 +386,57 @@ class BatchRater:
             buckets[bkey] = charges.Bucket(bkey[2], 0, used)
 
     def rate(self, items: Sequence[Item], *, emit: Emit | None = None) -> BatchOutcome:
-        """Rate ``items`` (locked by ``lock`` first) in time order; no query, so the caller may
-        stream each result into an open COPY through ``emit(index, meta, billable, covered,
-        kopecks)``, where ``meta`` is (subscriber id, account id, terms id, price id or None, bill
-        period key, correction?) — one shared tuple for all records of one lookup below, so the
-        caller may cache what it derives from it by ``id(meta)``. Without ``emit`` the outcome
-        lists a ``RatedRecord`` per item. ``save`` writes the allowance rows afterwards.
+        """Rate ``items`` (locked by ``lock`` first) in time order; no query. With ``emit``, each
+        result goes to ``emit(index, meta, billable, covered, kopecks)``, where ``meta`` is
+        (subscriber id, account id, terms id, price id or None, bill period key, correction?);
+        without it the outcome lists a ``RatedRecord`` per item. ``save`` writes the allowance
+        rows afterwards. (``rate_slices`` is the same rating, results given a slice at a time.)"""
+        rated: list[RatedRecord | None] = [None] * len(items) if emit is None else []
+        Charge = charges.Charge
+
+        def write(
+            indexes: list[int], metas: list[Any], billables: list[int], covered: list[int], kopecks: list[int]
+        ) -> None:
+            if emit is not None:
+                for result in zip(indexes, metas, billables, covered, kopecks, strict=True):
+                    emit(*result)
+                return
+            for index, meta, billable, cover, money in zip(indexes, metas, billables, covered, kopecks, strict=True):
+                rated[index] = RatedRecord(
+                    meta[0],
+                    meta[1],
+                    meta[2],
+                    meta[3],
+                    Charge(billable, cover, billable - cover, money, ()),
+                    meta[4],
+                    meta[5],
+                )
+
+        outcome = self.rate_slices(items, write=write)
+        if emit is None:
+            outcome.rated = [r for r in rated if r is not None]
+        return outcome
+
+    def rate_slices(
+        self,
+        items: Sequence[Item],
+        *,
+        write: SliceWriter,
+        describe: Callable[[tuple], Any] | None = None,
+        every: int = 4096,
+    ) -> BatchOutcome:
+        """Rate ``items`` (locked by ``lock`` first) in time order, no query, and hand the results
+        over every ``every`` records as parallel lists: ``write(indexes, metas, billables,
+        covered, kopecks)`` (indexes into ``items``, in rating order). ``meta`` is (subscriber id,
+        account id, terms id, price id or None, bill period key, correction?), or what
+        ``describe(meta)`` makes of it — computed once per lookup below, so the import formats
+        its COPY text for the lookup once. The import streams each slice into an open COPY while
+        it rates the next one.
 
         The arithmetic is ``charges.rate``'s, inlined (a function call and two objects per record
         were a third of the rating time): the same units, the same allowance order and the same
         money, computed by ``charges.money_for`` once per distinct (price, charged units) of the
         batch — ``to_kopecks`` stays the one rounding function (test_rating_fast_path_equals_charges_rate)."""
-        rated: list[RatedRecord | None] | None = [None] * len(items) if emit is None else None
         ledger: dict[tuple[int, str], list[Any]] = {}
         starts = [item[3] for item in items]
         order = sorted(range(len(items)), key=starts.__getitem__)
@@ -385,66 +444,78 @@ class BatchRater:
         # What a record needs besides itself (its price, unit step and allowance buckets) is the
         # same for every record of one subscriber, price version, month, kind, destination,
         # direction and set of services: found once per batch.
-        found: dict[tuple[Any, ...], tuple[int, Decimal | None, list[tuple[charges.Bucket, int]], tuple, dict]] = {}
-        money_memo: dict[tuple[str, Decimal], dict[int, int]] = {}
+        found: dict[tuple[Any, ...], Hit] = {}
+        shared = self.ctx.catalogue.lookups.setdefault(describe, {})
+        shared_get = shared.get
         money_for = charges.money_for
-        for index in order:
-            sub, plan, kind, start, quantity, dest, outgoing, period = items[index]
-            services = tuple(sub.services_at(start)) if sub.products else ()
-            lookup = (sub.id, plan.terms.id, period[0], kind, dest, outgoing, services)
-            hit = found.get(lookup)
-            if hit is None:
-                hit = found[lookup] = self._lookup(sub, plan, kind, start, dest, outgoing, period, money_memo)
-            step, unit_price, pairs, meta, money = hit
-            if quantity <= 0:
-                billable = 0
-            elif step == 1:
-                billable = quantity
-            else:
-                billable = -(-quantity // step) * step
-            if not unit_price:  # free: no allowance consumed
-                covered = kopecks = 0
-            else:
-                left = billable
-                for bucket, total in pairs:  # ``total``: the allowance in force at this record's time
-                    if left <= 0:
-                        break
-                    remaining = total - bucket.used
-                    if remaining > 0:
-                        take = remaining if remaining < left else left
-                        bucket.used += take
-                        left -= take
-                covered = billable - left
-                if left > 0:
-                    known = money.get(left)
-                    if known is None:
-                        known = money[left] = money_for(kind=kind, units=left, unit_price=unit_price)
-                    kopecks = known
+        found_get = found.get
+        ledger_get = ledger.get
+        for offset in range(0, len(order), every):
+            indexes = order[offset : offset + every]
+            metas: list[Any] = []
+            billables: list[int] = []
+            covereds: list[int] = []
+            moneys: list[int] = []
+            add_meta, add_billable, add_covered, add_money = (
+                metas.append,
+                billables.append,
+                covereds.append,
+                moneys.append,
+            )
+            for index in indexes:
+                sub, plan, kind, start, quantity, dest, outgoing, period = items[index]
+                services = tuple(sub.services_at(start)) if sub.products else ()
+                lookup = (sub.id, plan.terms.id, period[0], kind, dest, outgoing, services)
+                hit = found_get(lookup)
+                if hit is None:  # once per batch; the terms once per import (the catalogue's life)
+                    whole = (*lookup, sub.account_id, period)
+                    base = shared_get(whole)
+                    if base is None:
+                        base = shared[whole] = self._lookup(sub, plan, kind, start, dest, outgoing, period, describe)
+                    hit = found[lookup] = self._bind(base)
+                step, unit_price, pairs, meta, money, described = hit
+                if quantity <= 0:
+                    billable = 0
+                elif step == 1:
+                    billable = quantity
                 else:
-                    kopecks = 0
-            if emit is not None:
-                emit(index, meta, billable, covered, kopecks)
-            else:
-                rated[index] = RatedRecord(  # type: ignore[index]
-                    meta[0],
-                    meta[1],
-                    meta[2],
-                    meta[3],
-                    charges.Charge(billable, covered, billable - covered, kopecks, ()),
-                    meta[4],
-                    meta[5],
-                )
-            if kopecks:
-                charged += kopecks
-                group = ledger.get((meta[1], meta[4]))
-                if group is None:
-                    group = ledger[(meta[1], meta[4])] = [0, 0, start, meta[5]]
-                group[0] += kopecks
-                group[1] += 1
-                if start > group[2]:
-                    group[2] = start
+                    billable = -(-quantity // step) * step
+                if not unit_price:  # free: no allowance consumed
+                    covered = kopecks = 0
+                else:
+                    left = billable
+                    for bucket, total in pairs:  # ``total``: the allowance in force at this record's time
+                        if left <= 0:
+                            break
+                        remaining = total - bucket.used
+                        if remaining > 0:
+                            take = remaining if remaining < left else left
+                            bucket.used += take
+                            left -= take
+                    covered = billable - left
+                    if left > 0:
+                        known = money.get(left)
+                        if known is None:
+                            known = money[left] = money_for(kind=kind, units=left, unit_price=unit_price)
+                        kopecks = known
+                    else:
+                        kopecks = 0
+                    if kopecks:
+                        charged += kopecks
+                        group = ledger_get((meta[1], meta[4]))
+                        if group is None:
+                            group = ledger[(meta[1], meta[4])] = [0, 0, start, meta[5]]
+                        group[0] += kopecks
+                        group[1] += 1
+                        if start > group[2]:
+                            group[2] = start
+                add_meta(described)
+                add_billable(billable)
+                add_covered(covered)
+                add_money(kopecks)
+            write(indexes, metas, billables, covereds, moneys)
         return BatchOutcome(
-            [r for r in rated if r is not None] if rated is not None else [],
+            [],
             ledger,
             # Only a debit can take a balance to or below zero: the prepaid guard needs to look at
             # the accounts this batch charged, not at every account it rated (thousands, mostly free).
@@ -461,31 +532,41 @@ class BatchRater:
         dest: str,
         outgoing: bool,
         period: tuple[str, str, bool],
-        money_memo: dict[tuple[str, Decimal], dict[int, int]],
-    ) -> tuple[int, Decimal | None, list[tuple[charges.Bucket, int]], tuple, dict]:
-        """(unit step, unit price, [(bucket, total)], meta, money memo) of one lookup of ``rate``."""
+        describe: Callable[[tuple], Any] | None,
+    ) -> LookupTerms:
+        """What one lookup of ``rate_slices`` needs, the same in every batch: (unit step, unit
+        price, [(bucket key, slot, total)] in consumption order, meta, money memo, described meta)."""
         terms = plan.terms
         price = plan.prices.get((kind, dest, outgoing))
-        pairs: list[tuple[charges.Bucket, int]] = []
-        buckets = self._buckets
+        slots: list[tuple[tuple[int, str, tuple], tuple, int]] = []
         if price is not None and price[1]:
-            for spec in self.ctx.allowances_for(sub, plan, start):
-                if not spec.covers(kind, dest):
-                    continue
-                bkey = (sub.id, period[0], spec.key)
-                bucket = buckets.get(bkey)
-                if bucket is None:
-                    bucket = buckets[bkey] = charges.Bucket(spec.key, spec.quantity, 0)
-                pairs.append((bucket, spec.quantity))
+            slots = [
+                ((sub.id, period[0], spec.key), spec.key, spec.quantity)
+                for spec in self.ctx.allowances_for(sub, plan, start)
+                if spec.covers(kind, dest)
+            ]
             # Two allowances of one slot (same owner, kind and destinations) share a bucket, which
             # holds one total: the last one's, as when ``charges.rate`` is given the buckets.
-            last = {id(bucket): total for bucket, total in pairs}
-            pairs = [(bucket, last[id(bucket)]) for bucket, _ in pairs]
+            last = {bkey: total for bkey, _, total in slots}
+            slots = [(bkey, key, last[bkey]) for bkey, key, _ in slots]
         step = charges.billable_units(kind=kind, quantity=1, terms=terms)  # 1 unit rounds up to one step
         unit_price = price[1] if price is not None else None
         meta = (sub.id, sub.account_id, terms.id, price[0] if price is not None else None, period[1], period[2])
-        money = money_memo.setdefault((kind, unit_price), {}) if unit_price else {}
-        return step, unit_price, pairs, meta, money
+        memo = self.ctx.catalogue.money_memo
+        money = memo.setdefault((kind, unit_price), {}) if unit_price else {}
+        return step, unit_price, slots, meta, money, describe(meta) if describe is not None else meta
+
+    def _bind(self, base: LookupTerms) -> Hit:
+        """A lookup's terms with this batch's buckets (made for slots not stored yet)."""
+        step, unit_price, slots, meta, money, described = base
+        buckets = self._buckets
+        pairs = []
+        for bkey, key, total in slots:
+            bucket = buckets.get(bkey)
+            if bucket is None:
+                bucket = buckets[bkey] = charges.Bucket(key, total, 0)
+            pairs.append((bucket, total))
+        return step, unit_price, pairs, meta, money, described
 
     def save(self, *, now: datetime) -> None:
         """Write the allowance rows the batch changed: one UPDATE and one INSERT."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -99,40 +100,56 @@ def process_chunk(
     result = ChunkResult(lines=len(lines))
     parsed, errors = parsing if parsing is not None else parse_chunk(lines, now=now)
     result.outcome.update(errors)
-    ctx = RatingContext.load(msisdns={p.msisdn for _, p in parsed}, catalogue=catalogue)
-    rater = BatchRater(ctx)
-    check = rater.check
     outcome_map = result.outcome
-    # ``items`` (what rating needs) and ``recs`` (line number, parsed record) run in parallel.
+    # The records as columns (one C-level transpose): the loops below unpack plain tuples.
+    line_nos: Sequence[int] = [line_no for line_no, _ in parsed]
+    columns: list[Sequence[Any]] = list(zip(*[rec for _, rec in parsed], strict=True)) or [()] * len(Parsed._fields)
+    rids, msisdns, kinds, starts, _d, quantities, outgoings, _o, dests, _s, _dm, _u, _dn, start_texts = columns
+    ctx = RatingContext.load(msisdns=set(msisdns), catalogue=catalogue)
+    rater = BatchRater(ctx)
+    check, checked = rater.check, rater.checked
+    # ``items`` (what rating needs) and ``kept`` (the record's index in ``parsed``) run in parallel.
     items: list[Item] = []
-    recs: list[tuple[int, Parsed]] = []
+    kept: list[int] = []
+    add_item, add_kept = items.append, kept.append
     seen: set[tuple[str, datetime]] = set()
-    for line_no, rec in parsed:
-        try:
-            sub, plan, period = check(rec.msisdn, rec.start)
-        except NotRatable as error:
-            message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": rec.msisdn, "start": rec.start_text}
-            outcome_map[line_no] = (error.reason, str(message))
-            continue
-        key = (rec.record_id, rec.start)
-        if key in seen:
-            outcome_map[line_no] = "duplicate"
-            continue
-        seen.add(key)
-        items.append((sub, plan, rec.kind, rec.start, rec.quantity, rec.destination, rec.outgoing, period))
-        recs.append((line_no, rec))
-    starts = [item[3] for item in items]
-    between = (min(starts), max(starts)) if starts else None
+    add_seen = seen.add
+    # No record id twice in the chunk (the usual case): no key twice either, nothing to track.
+    repeated = len(set(rids)) != len(rids)
+    for index, (msisdn, start, rid, kind, quantity, dest, outgoing) in enumerate(
+        zip(msisdns, starts, rids, kinds, quantities, dests, outgoings, strict=True)
+    ):
+        known = checked.get(msisdn)  # ``check``'s cache, inline: most records are answered here
+        if known is not None and known[0] <= start < known[1]:
+            sub, plan, period = known[2]
+        else:
+            try:
+                sub, plan, period = check(msisdn, start)
+            except NotRatable as error:
+                message = NOT_RATABLE_MESSAGES[error.reason] % {"msisdn": msisdn, "start": start_texts[index]}
+                outcome_map[line_nos[index]] = (error.reason, str(message))
+                continue
+        if repeated:
+            key = (rid, start)
+            if key in seen:
+                outcome_map[line_nos[index]] = "duplicate"
+                continue
+            add_seen(key)
+        add_item((sub, plan, kind, start, quantity, dest, outgoing, period))
+        add_kept(index)
+    if not repeated:
+        seen = set(zip(rids, starts, strict=True))  # a superset of the kept records' keys: fine to probe
+    between = (min(starts), max(starts)) if items else None
     stored = storage.existing_keys(source=source.code, keys=seen, between=between)
     if stored:
-        kept = []
-        for item, (line_no, rec) in zip(items, recs, strict=True):
-            if (rec.record_id, rec.start) in stored:
-                outcome_map[line_no] = "duplicate"
+        pairs = []
+        for item, index in zip(items, kept, strict=True):
+            if (rids[index], starts[index]) in stored:
+                outcome_map[line_nos[index]] = "duplicate"
             else:
-                kept.append((item, (line_no, rec)))
-        items = [pair[0] for pair in kept]
-        recs = [pair[1] for pair in kept]
+                pairs.append((item, index))
+        items = [item for item, _ in pairs]
+        kept = [index for _, index in pairs]
     batch = UsageBatch.objects.create(
         file=file,
         number=batch_number,
@@ -145,42 +162,37 @@ def process_chunk(
         storage.ensure_partitions(rater.seen_periods)
         code = source.code
         if storage.is_postgres():
-            # Each record goes into the open COPY as soon as it is rated, as COPY text (in
-            # ``storage.COPY_TEXT_COLUMNS`` order) built from the file's own field text: PostgreSQL
-            # loads while Python rates the next ones. What depends only on the rating lookup
-            # (subscriber, account, price version, bill period) is formatted once per lookup.
-            null = "\\N"
-            tail = f"{code}\t{file.pk}\t{batch.pk}\t{now.isoformat()}\n"
-            texts: dict[int, str] = {}
+            # The records go into an open COPY a slice at a time as they are rated, as COPY text
+            # (``storage.COPY_TEXT_COLUMNS`` order) joined by C-level ``map``/``zip``/``join``: the
+            # record's own fields from the file's text (one string per record, made before
+            # rating), what depends only on the rating lookup (subscriber, account, price version,
+            # bill period) formatted once per lookup, then the charge and the batch's constants.
+            # PostgreSQL loads a slice while Python rates the next.
+            own = storage.own_copy_texts(columns, line_nos)
+            pick = own.__getitem__
+            tail = (code, str(file.pk), str(batch.pk), now.isoformat())
 
             with storage.copy_text() as (buffer, flush):
                 append = buffer.append
 
-                def emit(index: int, meta: tuple, billable: int, covered: int, kopecks: int) -> None:
-                    line_no, r = recs[index]
-                    m = texts.get(id(meta))
-                    if m is None:
-                        price = null if meta[3] is None else meta[3]
-                        m = texts[id(meta)] = (
-                            f"{meta[0]}\t{meta[1]}\t{meta[2]}\t{price}\t{meta[4]}\t{'t' if meta[5] else 'f'}"
-                        )
+                def write(
+                    indexes: list[int], metas: list[Any], billables: list[int], covered: list[int], kopecks: list[int]
+                ) -> None:
                     append(
-                        f"{r.record_id}\t{r.start_text}\t{r.msisdn}\t{r.kind}\t{'t' if r.outgoing else 'f'}\t"
-                        f"{r.destination}\t{r.other_party}\t{r.duration}\t{r.quantity}\t{r.up_bytes}\t"
-                        f"{r.down_bytes}\t{r.service}\t{r.domain}\t{line_no}\t{m}\t{billable}\t{covered}\t"
-                        f"{kopecks}\t{tail}"
+                        storage.copy_rows(
+                            map(pick, map(kept.__getitem__, indexes)), metas, billables, covered, kopecks, tail
+                        )
                     )
-                    if len(buffer) >= 2000:
-                        flush()
+                    flush()
 
-                outcome = rater.rate(items, emit=emit)
-                flush()
+                outcome = rater.rate_slices(items, write=write, describe=storage.lookup_copy_text)
                 if meanwhile is not None:
                     meanwhile()
         else:
             outcome = rater.rate(items)
             rows = []
-            for (line_no, r), rated in zip(recs, outcome.rated, strict=True):
+            for index, rated in zip(kept, outcome.rated, strict=True):
+                line_no, r = parsed[index]
                 c = rated.charge
                 rows.append(
                     (
@@ -214,7 +226,7 @@ def process_chunk(
                     )
                 )
             storage.write_records(rows)
-        outcome_map.update(dict.fromkeys([line_no for line_no, _ in recs], "loaded"))
+        outcome_map.update(dict.fromkeys([line_nos[index] for index in kept], "loaded"))
         rater.save(now=now)
         post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
         result.charged = outcome.charged
@@ -256,16 +268,13 @@ def _scan(path: Path) -> tuple[str, int, int]:
 
 
 def _chunks(handle: Any, start_after: int, size: int) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for line_no, raw in enumerate(handle, start=2):
-        if line_no <= start_after:
-            continue
-        chunk.append((line_no, raw))
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """(line number, raw line) in lists of ``size``, after line ``start_after`` (the header is line 1)."""
+    first = max(start_after + 1, 2)
+    for _skipped in islice(handle, first - 2):
+        pass
+    while block := list(islice(handle, size)):
+        yield list(zip(range(first, first + len(block)), block, strict=True))
+        first += len(block)
 
 
 def usage_import_file(
@@ -319,8 +328,9 @@ def usage_import_file(
             progress(file.last_line - 1 if file.last_line else 0)
         catalogue = Catalogue.load()
         chunks = _chunks(handle, file.last_line, chunk_lines)
-        chunk = next(chunks, None)
-        parsing = parse_chunk(chunk, now=now) if chunk is not None else None
+        with _no_gc():
+            chunk = next(chunks, None)
+            parsing = parse_chunk(chunk, now=now) if chunk is not None else None
         while chunk is not None:
             ahead: dict[str, Any] = {}
 

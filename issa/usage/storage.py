@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -184,6 +185,65 @@ COPY_TEXT_COLUMNS = (
     "rated_at",
 )
 assert sorted(COPY_TEXT_COLUMNS) == sorted(COLUMNS)  # noqa: S101
+
+
+_BOOL_TEXT = {True: "t", False: "f"}
+_TAB = "\t"
+
+
+def own_copy_texts(columns: Sequence[Sequence[Any]], line_nos: Sequence[int]) -> list[str]:
+    """The first 14 ``COPY_TEXT_COLUMNS`` of each record, as COPY text: ``columns`` are the
+    parsed records' fields (``usage.format.Parsed`` order) as columns, ``line_nos`` their line
+    numbers. Built by C-level ``map``/``zip``/``join``, no Python step per record."""
+    rids, msisdns, kinds, _starts, durations, quantities, outgoings, others, dests, services, domains, ups, downs = (
+        columns[:13]
+    )
+    start_texts = columns[13]
+    return list(
+        map(
+            _TAB.join,
+            zip(
+                rids,
+                start_texts,
+                msisdns,
+                kinds,
+                map(_BOOL_TEXT.__getitem__, outgoings),
+                dests,
+                others,
+                map(str, durations),
+                map(str, quantities),
+                map(str, ups),
+                map(str, downs),
+                services,
+                domains,
+                map(str, line_nos),
+                strict=True,
+            ),
+        )
+    )
+
+
+def lookup_copy_text(meta: tuple[Any, ...]) -> str:
+    """The six ``COPY_TEXT_COLUMNS`` after ``line_no``, from the rating's ``meta`` (subscriber id,
+    account id, terms id, price id or None, bill period key, correction?)."""
+    price = "\\N" if meta[3] is None else meta[3]
+    return f"{meta[0]}\t{meta[1]}\t{meta[2]}\t{price}\t{meta[4]}\t{_BOOL_TEXT[bool(meta[5])]}"
+
+
+def copy_rows(
+    owns: Iterable[str],
+    lookups: Iterable[str],
+    billables: Iterable[int],
+    covered: Iterable[int],
+    kopecks: Iterable[int],
+    batch: tuple[str, str, str, str],
+) -> str:
+    """Whole COPY text rows: ``own_copy_texts``, ``lookup_copy_text``, the charge (billable units,
+    from allowances, kopecks) and the batch's (source, file id, batch id, rated at)."""
+    end = _TAB.join(batch) + "\n"
+    return "".join(
+        map(_TAB.join, zip(owns, lookups, map(str, billables), map(str, covered), map(str, kopecks), repeat(end)))
+    )
 
 
 @contextmanager
