@@ -31,10 +31,11 @@ class SupportRequest(TimeStamped):
         WISH = "wish", _("Wish")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        IN_PROGRESS = "in_progress", _("In progress")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        # In the support context: "Closed" or "In progress" alone mean other things elsewhere.
+        NEW = "new", pgettext_lazy("support", "New")
+        IN_PROGRESS = "in_progress", pgettext_lazy("support", "In progress")
+        ANSWERED = "answered", pgettext_lazy("support", "Answered")
+        CLOSED = "closed", pgettext_lazy("support", "Closed")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS)
 
