@@ -203,3 +203,13 @@ def test_auth_12_the_admin_never_shows_a_device_key_again(client: Client, staff:
     assert page.status_code == 200
     assert device.key not in page.content.decode()
     assert secret_base32(device).replace(" ", "") not in page.content.decode()
+
+
+def test_auth_12_wrong_passwords_lock_the_staff_login_before_any_hashing(client: Client, staff: User) -> None:
+    for _ in range(5):
+        password_step(client, password="wrong-one")
+    response = password_step(client)  # the right password, but the login is locked for a minute
+    assert response.status_code == 200
+    assert PENDING_KEY not in client.session
+    assert AuditEvent.objects.filter(action="staff.login_failed").count() == 5
+    assert "errornote" in response.content.decode()
