@@ -33,6 +33,7 @@ from issa.core.phone import format_msisdn
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent
 from issa.identity.services import audit_record
+from issa.identity.services.accounts import is_home_line
 from issa.orders import selectors as orders_selectors
 from issa.subscribers.models import Subscriber
 from issa.support import selectors as support_selectors
@@ -91,6 +92,20 @@ def _actions(request: HttpRequest, subscriber: Subscriber, user: Any) -> list[St
         for right, action, label, testid in _ACCESS_ACTIONS
         if staff.has_perm(right)
     ]
+    if is_home_line(subscriber):
+        # A fixed line has no SIM and no number to text: its login and temporary password are
+        # issued on the subscribers' list and shown once to the staff member (HOME-1).
+        if staff.has_perm("backoffice.home_login_issue"):
+            actions.append(
+                StaffAction(
+                    pgettext_lazy("overview", "Issue the home login / a temporary password"),
+                    _changelist("subscribers_subscriber", q=number),
+                    "issue_home_login",
+                    subscriber.pk,
+                    "home-login",
+                )
+            )
+        return actions
     if staff.has_perm("backoffice.puk_registration"):
         enabled = subscriber.puk_registration
         actions.append(

@@ -19,6 +19,7 @@ from issa.access.models import AccessBlock
 from issa.access.services import access_restrict_by_operator
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
+from issa.catalog.models import TariffPlan
 from issa.customers.models import Client
 from issa.identity.actor import Actor
 from issa.identity.models import AuditEvent, User
@@ -26,7 +27,7 @@ from issa.identity.services import audit_record
 from issa.orders.models import Order
 from issa.subscribers.models import Subscriber
 from issa.support import services as support
-from issa.testing.factories import AccountFactory, UserFactory, subscriber_with_balance
+from issa.testing.factories import AccountFactory, TariffPlanFactory, UserFactory, subscriber_with_balance
 from issa.testing.staff import staff_login
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +263,19 @@ def test_auth_12_buttons_lead_to_the_existing_admin_actions(client: HttpClient, 
     assert user.must_change_password is True
     page = client.get(overview_url(subscriber)).content.decode()
     assert reverse("admin:finance_refundrequest_changelist") in page
+
+
+def test_home_1_a_home_line_gets_the_home_login_button_instead_of_sms_and_puk(client: HttpClient, staff: User) -> None:
+    line = subscriber_with_balance(plan=TariffPlanFactory.create(code="home-100", kind=TariffPlan.Kind.HOME))
+    response = login(client, staff).get(overview_url(line))
+    actions = {action.testid: action for action in response.context["actions"]}
+    assert "puk" not in actions
+    assert "temporary-password" not in actions
+    home = actions["home-login"]
+    issued = client.post(home.url, {"action": home.action, "_selected_action": home.selected, "index": "0"})
+    assert issued.status_code == 200  # the identity admin's page showing the login and password once
+    assert User.objects.get(subscriber=line).login in issued.content.decode()
+    assert AuditEvent.objects.filter(subscriber=line, action="auth.home_login_issued").count() == 1
 
 
 def test_auth_12_the_page_is_linked_from_the_changelist_and_the_change_page(client: HttpClient, staff: User) -> None:
