@@ -24,6 +24,7 @@ class StaffRight(models.Model):
             ("client_application", _("Can close or open ISSA for all numbers of a client at its application")),
             ("puk_registration", _("Can set the «Регистрация по PUK1» flag (AUTH-4)")),
             ("home_login_issue", _("Can issue logins of home and office contracts (HOME-1)")),
+            ("password_help", _("Can send a temporary password by SMS and unlock a login (AUTH-7, AUTH-8)")),
         ]
 
     def __str__(self) -> str:

@@ -119,7 +119,7 @@ def _actions(request: HttpRequest, subscriber: Subscriber, user: Any) -> list[St
                 "puk",
             )
         )
-    if user is not None and staff.has_perm("identity.change_user"):
+    if user is not None and staff.has_perm("backoffice.password_help"):
         actions.append(
             StaffAction(
                 pgettext_lazy("overview", "Send a temporary password by SMS"),

@@ -59,12 +59,14 @@ ROLES: tuple[Role, ...] = (
         key="cc411",
         name="Контакт-центр 411",
         job="Finds subscribers, sees their page, restricts and restores ISSA access, takes lost SIM "
-        "reports, answers feedback.",
+        "reports, sends temporary passwords and unlocks logins, answers feedback.",
         permissions=(
             *FIND_SUBSCRIBER,
             *_view("billing.ledgerentry", "orders.order", "identity.auditevent", "support.answertemplate"),
             "backoffice.access_restrict",
             "backoffice.access_lost_sim",
+            "backoffice.password_help",
+            "identity.view_user",
             "support.view_supportrequest",
             "support.change_supportrequest",
         ),
@@ -73,7 +75,7 @@ ROLES: tuple[Role, ...] = (
         key="sales",
         name="Центр продаж",
         job="Finds subscribers, sets the PUK1 registration flag, assigns corporate roles and takes "
-        "clients' applications, issues home logins, takes lost SIM reports.",
+        "clients' applications, issues home logins, takes lost SIM reports, sends temporary passwords.",
         permissions=(
             *FIND_SUBSCRIBER,
             "access.view_clientaccess",
@@ -82,6 +84,8 @@ ROLES: tuple[Role, ...] = (
             "backoffice.client_application",
             "backoffice.home_login_issue",
             "backoffice.access_lost_sim",
+            "backoffice.password_help",
+            "identity.view_user",
         ),
     ),
     Role(

@@ -89,8 +89,14 @@ class UserAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_password_help_permission(self, request: HttpRequest) -> bool:
+        """The contact centre and sales centres help with passwords without the right to edit
+        users (their groups and staff flags stay with administrators)."""
+        return request.user.has_perm("backoffice.password_help")
+
     @admin.action(
-        description=_("Send a temporary password by SMS (must be changed at first login)"), permissions=["change"]
+        description=_("Send a temporary password by SMS (must be changed at first login)"),
+        permissions=["password_help"],
     )
     def send_temporary_password(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         done = 0
@@ -104,7 +110,7 @@ class UserAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{user.login}: {error.text()}", messages.ERROR)
         self.message_user(request, _("Temporary passwords sent: %(n)s") % {"n": done})
 
-    @admin.action(description=_("Unlock after too many wrong attempts"), permissions=["change"])
+    @admin.action(description=_("Unlock after too many wrong attempts"), permissions=["password_help"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         from .services.audit import audit_record
 

@@ -15,10 +15,11 @@ from django.core.management.base import CommandError
 
 from issa.access.models import AccessBlock, CorporateRole
 from issa.backoffice.roles import ROLES, permissions_of, roles_sync
-from issa.identity.models import AuditEvent
+from issa.identity.models import AuditEvent, User
+from issa.notifications.models import SmsMessage
 from issa.payments.models import ExpressCardBatch
 from issa.subscribers.models import Subscriber
-from issa.testing.factories import subscriber_with_balance
+from issa.testing.factories import UserFactory, subscriber_with_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,50 @@ def test_auth_12_billing_operations_cannot_issue_express_cards(as_role: Any) -> 
 
 
 def test_auth_12_no_role_may_edit_users_or_groups(as_role: Any) -> None:
+    subscriber = subscriber_with_balance()
+    user = UserFactory(subscriber=subscriber)
     for role in ROLES:
         client, _ = as_role(role.key)
         assert client.get("/staff/auth/group/").status_code == 403
-        assert client.get("/staff/identity/user/").status_code == 403
+        change = f"/staff/identity/user/{user.pk}/change/"
+        if "identity.view_user" in role.permissions:  # the password helpers see users, read-only
+            assert client.get("/staff/identity/user/").status_code == 200
+            before = list(User.objects.values_list("pk", "is_staff", "is_active", "full_name"))
+            response = client.post(change, {"full_name": "x", "is_active": "on", "is_staff": "on"})
+            assert response.status_code == 403
+            assert list(User.objects.values_list("pk", "is_staff", "is_active", "full_name")) == before
+        else:
+            assert client.get("/staff/identity/user/").status_code == 403
+
+
+USERS = "/staff/identity/user/"
+
+
+@pytest.mark.parametrize("key", ["cc411", "sales"])
+def test_auth_12_password_helpers_send_a_temporary_password_and_unlock(as_role: Any, key: str) -> None:
+    subscriber = subscriber_with_balance()
+    user = UserFactory(subscriber=subscriber)
+    client, staff = as_role(key)
+    page = client.get(USERS).content.decode()
+    assert 'value="send_temporary_password"' in page
+    assert 'value="unlock"' in page
+
+    client.post(USERS, {"action": "send_temporary_password", "_selected_action": [str(user.pk)]})
+    user.refresh_from_db()
+    assert user.must_change_password is True
+    assert SmsMessage.objects.filter(msisdn=subscriber.msisdn).count() == 1
+    client.post(USERS, {"action": "unlock", "_selected_action": [str(user.pk)]})
+    actions = list(AuditEvent.objects.filter(actor=staff).values_list("action", flat=True).order_by("pk"))
+    assert "auth.unlocked" in actions
+
+
+@pytest.mark.parametrize("key", ["finance", "catalog", "billing", "support"])
+def test_auth_12_other_roles_cannot_send_temporary_passwords(as_role: Any, key: str) -> None:
+    subscriber = subscriber_with_balance()
+    user = UserFactory(subscriber=subscriber)
+    client, _ = as_role(key)
+    before = (AuditEvent.objects.count(), SmsMessage.objects.count(), user.password)
+    response = client.post(USERS, {"action": "send_temporary_password", "_selected_action": [str(user.pk)]})
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert (AuditEvent.objects.count(), SmsMessage.objects.count(), user.password) == before
