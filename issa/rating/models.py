@@ -20,8 +20,16 @@ class AllowanceUsage(models.Model):
         PLAN = "plan", _("Tariff plan")
         SERVICE = "service", _("Service or package")
 
+    # No database-level foreign key (ADR 0007): PostgreSQL checks a deferred key for each new
+    # row at commit (a row lock on the subscriber each), which was a fifth of an import's first
+    # batch of the month (thousands of new rows). The rows are written by rating only, with the
+    # ids of subscribers it has just read in the same transaction; subscribers are never deleted.
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.PROTECT, related_name="+", verbose_name=_("subscriber")
+        "subscribers.Subscriber",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subscriber"),
+        db_constraint=False,
     )
     period = models.CharField(_("period"), max_length=7, help_text=_("YYYY-MM"))
     owner = models.CharField(_("owner"), max_length=8, choices=Owner.choices)

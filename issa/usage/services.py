@@ -39,7 +39,7 @@ from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
 
 log = logging.getLogger(__name__)
 
-CHUNK_LINES = 50_000
+CHUNK_LINES = 100_000
 RETRIES = 3
 Progress = Callable[[int], None]
 
@@ -434,6 +434,7 @@ def _import_chunk_once(
     parsing: Parsing | None,
     meanwhile: Callable[[], None] | None,
 ) -> set[int]:
+    storage.defer_flush()
     UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # one writer per source
     locked = UsageFile.objects.select_for_update().get(pk=file.pk)
     if locked.last_line >= chunk[-1][0]:

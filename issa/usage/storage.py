@@ -187,6 +187,18 @@ COPY_TEXT_COLUMNS = (
 assert sorted(COPY_TEXT_COLUMNS) == sorted(COLUMNS)  # noqa: S101
 
 
+def defer_flush() -> None:
+    """PostgreSQL: the current transaction (one chunk of an import) commits without waiting for
+    its WAL to reach the disk (``synchronous_commit = off``, for this transaction only). A crash
+    of the server may lose the last chunks' commits, never a part of one: records, ledger,
+    allowances and the file's checkpoint go together, and the import resumes from the last
+    checkpoint that survived. The import's last transaction (the file marked done) commits
+    normally, which flushes everything before it: a file is durable once its import returns."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 _BOOL_TEXT = {True: "t", False: "f"}
 _TAB = "\t"
 
