@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import compress, repeat
+from operator import add, attrgetter, itemgetter, methodcaller, mul
 from typing import Any, NamedTuple
 
 from django.utils import translation
@@ -302,11 +303,9 @@ def _digit_column(values: list[str]) -> list[int] | None:
     return list(map(int, values))
 
 
-def _parse_block(raws: list[str], earliest: datetime, latest: datetime) -> list[Parsed] | None:
-    """Every line of ``raws`` parsed, or None if any line might not be a good record."""
-    from itertools import compress, repeat
-    from operator import add, mul
-
+def _parse_block(raws: list[str], earliest: datetime, latest: datetime) -> list[list[Any]] | None:
+    """Every line of ``raws`` parsed, as ``Parsed``'s fields in columns, or None if any line
+    might not be a good record."""
     texts = list(map(_strip, raws, repeat("\r\n")))
     if min(map(_count, texts, repeat(SEPARATOR))) != 11 or max(map(_count, texts, repeat(SEPARATOR))) != 11:
         return None
@@ -356,25 +355,28 @@ def _parse_block(raws: list[str], earliest: datetime, latest: datetime) -> list[
     volumes = list(map(mul, map(add, up, down), f_volume))
     quantities = list(map(add, map(mul, amount, f_amount), volumes))
     outgoing = list(map(_OUT_IN.__getitem__, directions))
-    columns = zip(
+    return [
         rids, msisdns, kinds, starts, durations, quantities, outgoing, others, dests, services, domains, up, down,
-        start_texts, strict=True,
-    )  # fmt: skip
-    return list(map(_new_parsed, repeat(Parsed), columns))
+        start_texts,
+    ]  # fmt: skip
 
 
-def parse_lines_between(
+def parse_columns(
     lines: Sequence[tuple[int, str]], *, earliest: datetime, latest: datetime
-) -> tuple[list[tuple[int, Parsed]], dict[int, LineError]]:
-    """``parse_line_between`` for many (line number, raw text) lines: the parsed records in line
-    order, and the error of each bad line by its number."""
-    parsed: list[tuple[int, Parsed]] = []
+) -> tuple[list[int], list[list[Any]], dict[int, LineError]]:
+    """``parse_line_between`` for many (line number, raw text) lines, as columns: the good lines'
+    numbers, their records' fields in ``Parsed`` order as 14 columns, and the error of each bad
+    line by its number."""
+    line_nos: list[int] = []
+    columns: list[list[Any]] = [[] for _ in Parsed._fields]
     errors: dict[int, LineError] = {}
 
     def parse(block: Sequence[tuple[int, str]]) -> None:
         records = _parse_block([raw for _, raw in block], earliest, latest)
         if records is not None:
-            parsed.extend(zip([line_no for line_no, _ in block], records, strict=True))
+            line_nos.extend([line_no for line_no, _ in block])
+            for column, values in zip(columns, records, strict=True):
+                column.extend(values)
             return
         if len(block) > _SMALL:
             half = len(block) // 2
@@ -383,10 +385,23 @@ def parse_lines_between(
             return
         for line_no, raw in block:
             try:
-                parsed.append((line_no, parse_line_between(raw, earliest=earliest, latest=latest)))
+                record = parse_line_between(raw, earliest=earliest, latest=latest)
             except LineError as error:
                 errors[line_no] = error
+                continue
+            line_nos.append(line_no)
+            for column, value in zip(columns, record, strict=True):
+                column.append(value)
 
     for offset in range(0, len(lines), _BLOCK):
         parse(lines[offset : offset + _BLOCK])
-    return parsed, errors
+    return line_nos, columns, errors
+
+
+def parse_lines_between(
+    lines: Sequence[tuple[int, str]], *, earliest: datetime, latest: datetime
+) -> tuple[list[tuple[int, Parsed]], dict[int, LineError]]:
+    """``parse_columns`` as (line number, ``Parsed``) pairs in line order, and the errors."""
+    line_nos, columns, errors = parse_columns(lines, earliest=earliest, latest=latest)
+    records = map(_new_parsed, repeat(Parsed), zip(*columns, strict=True))
+    return list(zip(line_nos, records, strict=True)), errors

@@ -34,7 +34,7 @@ from issa.identity.services import audit_record
 from issa.rating.pipeline import BatchRater, Catalogue, Item, NotRatable, RatingContext, post_charges
 
 from . import storage
-from .format import FUTURE_TOLERANCE, FileFormatError, Parsed, parse_header, parse_lines_between
+from .format import FUTURE_TOLERANCE, FileFormatError, Parsed, parse_columns, parse_header
 from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
 
 log = logging.getLogger(__name__)
@@ -69,14 +69,14 @@ def _max_age() -> timedelta:
     return timedelta(days=int(rules.get("USAGE_MAX_AGE_DAYS")))
 
 
-Parsing = tuple[list[tuple[int, Parsed]], dict[int, Any]]  # records, and the lines' errors
+Parsing = tuple[list[int], list[list[Any]], dict[int, Any]]  # line numbers, records as columns, errors
 
 
 def parse_chunk(lines: Sequence[tuple[int, str]], *, now: datetime) -> Parsing:
     """Parse ``lines`` (line number, raw text): pure, no database, so the import parses the next
     chunk while PostgreSQL still loads this one's COPY."""
-    parsed, errors = parse_lines_between(lines, earliest=now - _max_age(), latest=now + FUTURE_TOLERANCE)
-    return parsed, {line_no: (error.reason, error.text()) for line_no, error in errors.items()}
+    line_nos, columns, errors = parse_columns(lines, earliest=now - _max_age(), latest=now + FUTURE_TOLERANCE)
+    return line_nos, columns, {line_no: (error.reason, error.text()) for line_no, error in errors.items()}
 
 
 def process_chunk(
@@ -98,12 +98,9 @@ def process_chunk(
     the last record is in the COPY, before waiting for PostgreSQL to finish loading it (the
     import parses its next chunk there); it must not touch the database."""
     result = ChunkResult(lines=len(lines))
-    parsed, errors = parsing if parsing is not None else parse_chunk(lines, now=now)
+    line_nos, columns, errors = parsing if parsing is not None else parse_chunk(lines, now=now)
     result.outcome.update(errors)
     outcome_map = result.outcome
-    # The records as columns (one C-level transpose): the loops below unpack plain tuples.
-    line_nos: Sequence[int] = [line_no for line_no, _ in parsed]
-    columns: list[Sequence[Any]] = list(zip(*[rec for _, rec in parsed], strict=True)) or [()] * len(Parsed._fields)
     rids, msisdns, kinds, starts, _d, quantities, outgoings, _o, dests, _s, _dm, _u, _dn, start_texts = columns
     ctx = RatingContext.load(msisdns=set(msisdns), catalogue=catalogue)
     rater = BatchRater(ctx)
@@ -192,7 +189,7 @@ def process_chunk(
             outcome = rater.rate(items)
             rows = []
             for index, rated in zip(kept, outcome.rated, strict=True):
-                line_no, r = parsed[index]
+                line_no, r = line_nos[index], Parsed._make(column[index] for column in columns)
                 c = rated.charge
                 rows.append(
                     (
