@@ -123,6 +123,7 @@ class Catalogue:
         # same for every batch; only the allowance buckets are bound again per batch.
         self.lookups: dict[Any, dict[tuple[Any, ...], LookupTerms]] = {}
         self.money_memo: dict[tuple[str, Decimal], dict[int, int]] = {}
+        self.plan_terms: dict[tuple[int, str, str, bool], CommonTerms] = {}
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -290,6 +291,8 @@ Item = tuple[SubscriberView, PlanVersion, str, datetime, int, str, bool, tuple[s
 Checked = tuple[SubscriberView, PlanVersion, tuple[str, str, bool]]
 # emit(index, meta, billable, covered, kopecks): see BatchRater.rate
 Emit = Callable[[int, tuple, int, int, int], None]
+# what a lookup's terms share across subscribers: (price row, unit step, [(slot, total)], money memo)
+CommonTerms = tuple[tuple[int, Decimal] | None, int, list[tuple[tuple, int]], dict[int, int]]
 # (unit step, unit price, [(bucket key, slot key, total)], meta, money memo, described meta)
 LookupTerms = tuple[int, Decimal | None, list[tuple[tuple[int, str, tuple], tuple, int]], tuple, dict, Any]
 # the same with the batch's buckets: [(bucket, total)]
@@ -537,24 +540,37 @@ class BatchRater:
         """What one lookup of ``rate_slices`` needs, the same in every batch: (unit step, unit
         price, [(bucket key, slot, total)] in consumption order, meta, money memo, described meta)."""
         terms = plan.terms
+        common: CommonTerms | None
+        if sub.products:  # the services' allowances go first: this subscriber's own terms
+            common = self._common(plan, kind, dest, outgoing, self.ctx.allowances_for(sub, plan, start))
+        else:  # the plan's alone: the same for every subscriber of this price version
+            pkey = (id(plan), kind, dest, outgoing)  # price versions live as long as the catalogue
+            cache = self.ctx.catalogue.plan_terms
+            common = cache.get(pkey)
+            if common is None:
+                common = cache[pkey] = self._common(plan, kind, dest, outgoing, plan.allowances)
+        price, step, specs, money = common
+        slots = [((sub.id, period[0], key), key, total) for key, total in specs]
+        meta = (sub.id, sub.account_id, terms.id, price[0] if price is not None else None, period[1], period[2])
+        return step, price[1] if price is not None else None, slots, meta, money, describe(meta) if describe else meta
+
+    def _common(
+        self, plan: PlanVersion, kind: str, dest: str, outgoing: bool, allowances: list[AllowanceSpec]
+    ) -> CommonTerms:
+        """(price row, unit step, [(slot, total)] in consumption order, money memo) of a lookup."""
         price = plan.prices.get((kind, dest, outgoing))
-        slots: list[tuple[tuple[int, str, tuple], tuple, int]] = []
+        specs: list[tuple[tuple, int]] = []
         if price is not None and price[1]:
-            slots = [
-                ((sub.id, period[0], spec.key), spec.key, spec.quantity)
-                for spec in self.ctx.allowances_for(sub, plan, start)
-                if spec.covers(kind, dest)
-            ]
+            specs = [(spec.key, spec.quantity) for spec in allowances if spec.covers(kind, dest)]
             # Two allowances of one slot (same owner, kind and destinations) share a bucket, which
             # holds one total: the last one's, as when ``charges.rate`` is given the buckets.
-            last = {bkey: total for bkey, _, total in slots}
-            slots = [(bkey, key, last[bkey]) for bkey, key, _ in slots]
-        step = charges.billable_units(kind=kind, quantity=1, terms=terms)  # 1 unit rounds up to one step
+            last = dict(specs)
+            specs = [(key, last[key]) for key, _ in specs]
+        step = charges.billable_units(kind=kind, quantity=1, terms=plan.terms)  # 1 unit rounds up to one step
         unit_price = price[1] if price is not None else None
-        meta = (sub.id, sub.account_id, terms.id, price[0] if price is not None else None, period[1], period[2])
         memo = self.ctx.catalogue.money_memo
         money = memo.setdefault((kind, unit_price), {}) if unit_price else {}
-        return step, unit_price, slots, meta, money, describe(meta) if describe is not None else meta
+        return price, step, specs, money
 
     def _bind(self, base: LookupTerms) -> Hit:
         """A lookup's terms with this batch's buckets (made for slots not stored yet)."""
