@@ -33,6 +33,8 @@ class MenuItem:
     visible: Callable[[Any], bool] | None = None
     # The kinds of user (identity.User.Kind values) this item serves; None = every kind.
     kinds: frozenset[str] | None = ALL_KINDS
+    # Also linked from the header navigation (reachable from every page on a phone).
+    header: bool = False
 
     def serves(self, user: Any) -> bool:
         if self.kinds is None:
@@ -41,6 +43,9 @@ class MenuItem:
 
 
 MENU: dict[str, MenuItem] = {}
+# URL names (without the namespace) of pages that serve some kinds only: filled by
+# ``only_for_patterns``, read by ``serves_url`` (templates: ``{% if for_kind.payment_settings %}``).
+KIND_ONLY: dict[str, frozenset[str]] = {}
 
 
 def register(item: MenuItem) -> None:
@@ -57,7 +62,41 @@ def items(user: Any = None) -> list[MenuItem]:
     return sorted(shown, key=lambda item: item.order)
 
 
+def header_items(user: Any) -> list[MenuItem]:
+    """The items this user sees that are also linked from the header (``header=True``); only
+    their own ``visible`` checks run."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    shown = [
+        item
+        for item in MENU.values()
+        if item.header and item.serves(user) and (item.visible is None or item.visible(user))
+    ]
+    return sorted(shown, key=lambda item: item.order)
+
+
 # --- pages of one kind of user ----------------------------------------------------------------
+
+
+def serves_url(user: Any, url_name: str) -> bool:
+    """Whether the page ``url_name`` (``"portal:x"`` or ``"x"``) serves this user's kind: shared
+    pages use it to hide links to pages that would answer «another kind of contract»."""
+    kinds = KIND_ONLY.get(url_name.rpartition(":")[2])
+    return kinds is None or user_kind_allowed(user, kinds)
+
+
+class ForKind:
+    """``for_kind`` in every portal template: ``{% if for_kind.detail %}`` is true when the page
+    of that URL name serves the signed-in user's kind (see ``serves_url``)."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    def __getitem__(self, url_name: str) -> bool:
+        return serves_url(self.user, url_name)
+
+    def __contains__(self, url_name: str) -> bool:
+        return self[url_name]
 
 
 def user_kind_allowed(user: Any, kinds: Iterable[str]) -> bool:
@@ -107,6 +146,8 @@ def only_for_patterns(
     for pattern in patterns:
         if isinstance(pattern, URLPattern) and (chosen is None or pattern.name in chosen):
             view = only_for(kinds, instead=instead.get(pattern.name or ""))(pattern.callback)
+            if pattern.name and not instead.get(pattern.name):
+                KIND_ONLY[pattern.name] = frozenset(kinds)
             pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
         out.append(pattern)
     return out

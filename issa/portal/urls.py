@@ -1,6 +1,6 @@
 """The portal's URL map: each area's view module carries its own ``urlpatterns``."""
 
-from .menu import MOBILE, only_for_patterns
+from .menu import HOME, MOBILE, only_for_patterns
 from .views import account, consents, corporate, home, public
 from .views import bills as bills_views
 from .views import detail as detail_views
@@ -26,5 +26,5 @@ urlpatterns = [
     *bills_views.urlpatterns,
     *only_for_patterns(detail_views.urlpatterns, MOBILE, instead={"stats": "portal:home_traffic"}),
     *support_views.urlpatterns,
-    *home.urlpatterns,
+    *only_for_patterns(home.urlpatterns, HOME),
 ]

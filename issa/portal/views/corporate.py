@@ -306,6 +306,7 @@ register(
         url_name="portal:corporate",
         order=90,
         visible=selectors.has_corporate_role,
+        header=True,  # reachable from the header on every page, also on a phone
     )
 )
 
