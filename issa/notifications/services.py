@@ -35,3 +35,40 @@ def email_send(
     payload: dict[str, Any] = {"to": to, "subject": subject, "body": body, "html": html}
     payload["attachments"] = [(name, content, mime) for name, content, mime in attachments or []]
     enqueue("issa.notifications.tasks.email_deliver", payload)
+
+
+def sms_reachable(subscriber: Any) -> bool:
+    """Whether the subscriber's line can receive an SMS: a home-and-office line (HOME-1, a plan of
+    kind ``home`` on a fixed number) has no handset."""
+    from phonenumbers import NumberParseException
+
+    from issa.core.phone import is_fixed_line
+
+    plan = getattr(subscriber, "plan", None)
+    if getattr(plan, "kind", None) == "home":
+        return False
+    try:
+        return not is_fixed_line(subscriber.msisdn)
+    except NumberParseException:
+        return True
+
+
+def subscriber_notify(
+    *, subscriber: Any, text: str, subject: str, kind: str, now: datetime, email_too: bool = False
+) -> list[str]:
+    """A short notice to a subscriber through the channel their line has; the one place that
+    chooses it. A line with a handset gets an SMS (and, with ``email_too``, the same text by e-mail
+    to the contract's address when there is one); a home-and-office line gets the e-mail only, and
+    without a contract address nothing (the portal's own pages show what happened). Returns the
+    channels used ("sms", "email"). Sent on commit like ``sms_send``/``email_send``."""
+    channels: list[str] = []
+    reachable = sms_reachable(subscriber)
+    if reachable:
+        sms_send(msisdn=subscriber.msisdn, text=text, kind=kind, now=now)
+        channels.append("sms")
+    if email_too or not reachable:
+        email = subscriber.account.client.email
+        if email:
+            email_send(to=[email], subject=subject, body=text)
+            channels.append("email")
+    return channels

@@ -16,7 +16,7 @@ from issa.core import rules
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.notifications.services import email_send, sms_send
+from issa.notifications.services import subscriber_notify
 
 from .models import SupportRequest
 
@@ -213,10 +213,16 @@ def support_answer(*, request_id: int, text: str, actor: Actor, now: datetime) -
             notice = str(_("The answer to your request No. %(number)s is ready in your personal account."))
             subject = str(_("Answer to your request No. %(number)s"))
         notice = notice % {"number": request.pk}
-        sms_send(msisdn=request.subscriber.msisdn, text=notice, kind="support_answer", now=now)
-        email = request.subscriber.account.client.email
-        if email:  # the contract's e-mail gets the same short notice, never the text of the answer
-            email_send(to=[email], subject=subject % {"number": request.pk}, body=notice)
+        # SMS to a mobile number (a home-and-office line has no handset: e-mail only, HOME-1); the
+        # contract's e-mail gets the same short notice, never the text of the answer
+        subscriber_notify(
+            subscriber=request.subscriber,
+            text=notice,
+            subject=subject % {"number": request.pk},
+            kind="support_answer",
+            now=now,
+            email_too=True,
+        )
         audit_record(
             actor=actor,
             action="support.answer",

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from issa.core import rules
@@ -26,7 +26,7 @@ from issa.core.money import format_byn, to_kopecks
 from issa.core.phone import is_fixed_line, parse_any_number, parse_msisdn
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.notifications.services import sms_send
+from issa.notifications.services import subscriber_notify
 from issa.subscribers.models import Subscriber
 from issa.subscribers.selectors import subscriber_for_msisdn
 
@@ -414,5 +414,7 @@ def _apply(*, payment: Payment, data: dict[str, Any], now: datetime) -> str:
             "amount": format_byn(payment.amount),
             "balance": format_byn(account_balance(account_id=payment.account_id)),
         }
-    sms_send(msisdn=payment.msisdn, text=text, kind="payment", now=now)
+        subject = pgettext("notice", "Payment received")
+    # SMS to a mobile number; a home-and-office line (no handset) by e-mail or not at all (HOME-1)
+    subscriber_notify(subscriber=payment.subscriber, text=text, subject=subject, kind="payment", now=now)
     return CallbackLog.Outcome.ACCEPTED
