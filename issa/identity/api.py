@@ -4,12 +4,19 @@ Login returns a bearer token (``Authorization: Bearer issa_…``), stored hashed
 revocable. When the operator switched on the SMS second step (AUTH-6), the first call answers
 ``code_required`` and the second carries ``code``. A temporary or expired password (AUTH-8) must be
 replaced in the login call itself (``new_password``).
+
+Kinds of login (HOME-1): ``kind`` is the login form's tab. The default, ``"mobile"``, is what the
+operator's mobile app sends: a mobile number (staff too, as on the portal's mobile tab). A
+home-and-office user may use the API for the same data as in the portal (contract, balance, bills,
+payments) but must say so with ``"kind": "home"`` and the contract login (``h1000001``); a login
+of the other kind gets the same ``login_invalid`` answer as a wrong password, so the mobile app
+never gets a token for a home contract by accident. The SMS second step is for mobile numbers only.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +75,7 @@ class LoginIn(Schema):
     code: str = ""
     new_password: str = ""
     device: str = ""
+    kind: Literal["mobile", "home"] = "mobile"  # the login's kind (HOME-1); see the module's docstring
 
 
 class TokenOut(Schema):
@@ -140,7 +148,9 @@ class PasswordIn(Schema):
 @router.post("/login", auth=None, response=TokenOut)
 def login(request: HttpRequest, body: LoginIn) -> dict[str, Any]:
     now, actor = clock.now(), _actor(request)
-    result = login_check(login=body.login, password=body.password, actor=actor, now=now, send_code=not body.code)
+    result = login_check(
+        login=body.login, password=body.password, actor=actor, now=now, send_code=not body.code, kind=body.kind
+    )
     if result.second_factor:
         if not body.code:
             return {"code_required": True}
