@@ -113,6 +113,7 @@ ROLES: tuple[Role, ...] = (
             ),
             "finance.change_refundrequest",  # approve or reject (FIN-6)
             "payments.add_expresscard",  # issue a batch (FIN-4)
+            "payments.void_expresscard",  # void a batch or chosen cards (FIN-4)
         ),
     ),
     Role(

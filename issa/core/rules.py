@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "EXPRESS_CARD_FAILURES_PER_SUBSCRIBER": 5,  # FIN-4: wrong codes per number per hour
     "EXPRESS_CARD_FAILURES_PER_IP": 20,  # FIN-4: wrong codes per IP per hour
     "EXPRESS_CARD_USSD": "*122#",  # FIN-4: *122*code#
+    "EXPRESS_CARD_VALID_DAYS": 365,  # FIN-4 (our stated default): a batch's default "valid until"
     "CARD_TOPUP_MIN": Decimal("1.00"),  # FIN-5, BYN per card payment
     "CARD_TOPUP_MAX": Decimal("500.00"),  # FIN-5, BYN per card payment
     "CARD_TOPUP_DAILY_MAX": Decimal("1000.00"),  # FIN-5, BYN per number per day (fraud bound)

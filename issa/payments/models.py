@@ -8,9 +8,12 @@ stored: only their keyed hash and last four digits.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from issa.core import clock
 
 
 class Payment(models.Model):
@@ -137,6 +140,9 @@ class ExpressCardBatch(models.Model):
         "identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("issued by")
     )
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    # The last day (Europe/Minsk, inclusive) on which the batch's cards can be redeemed; printed
+    # on the cards. Empty only for batches issued before expiry existed: they do not expire.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("express card batch")
@@ -145,6 +151,10 @@ class ExpressCardBatch(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def expired(self, *, now: datetime) -> bool:
+        """True once the last valid day (Europe/Minsk) is over: the cards still active are expired."""
+        return self.valid_until is not None and clock.local_date(now) > self.valid_until
 
 
 class ExpressCard(models.Model):
@@ -162,10 +172,16 @@ class ExpressCard(models.Model):
     redeemed_subscriber = models.ForeignKey(
         "subscribers.Subscriber", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        "identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("voided by")
+    )
+    void_reason = models.CharField(_("void reason"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("express card")
         verbose_name_plural = _("express cards")
+        permissions = [("void_expresscard", _("Can void express cards"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(face_value__gt=0), name="express_card_face_value_positive")
         ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from issa.core.money import format_byn, to_roubles
 
-from .models import AutoTopUp, LowBalanceAlert, Payment, SavedCard
+from .models import AutoTopUp, ExpressCard, ExpressCardBatch, LowBalanceAlert, Payment, SavedCard
 
 
 def payments_of(*, user: Any) -> QuerySet[Payment]:
@@ -42,3 +43,22 @@ def settings_of(*, subscriber: Any) -> dict[str, Any]:
         "card_display": f"•••• {card.last4}" if card else "",
         "alert_display": format_byn(alert.threshold) if alert else "",
     }
+
+
+def express_batch_counts(*, batch: ExpressCardBatch, now: datetime) -> dict[str, int]:
+    """A batch's cards by fate (FIN-4), in one query: ``issued``, ``redeemed`` (and
+    ``redeemed_sum``, kopecks), ``voided``, ``expired`` (active after the batch's last day) and
+    ``remaining`` (active and still valid). issued = redeemed + voided + expired + remaining."""
+    state = ExpressCard.State
+    counts = ExpressCard.objects.filter(batch=batch).aggregate(
+        issued=Count("pk"),
+        redeemed=Count("pk", filter=Q(state=state.REDEEMED)),
+        redeemed_sum=Sum("face_value", filter=Q(state=state.REDEEMED), default=0),
+        voided=Count("pk", filter=Q(state=state.VOID)),
+        active=Count("pk", filter=Q(state=state.ACTIVE)),
+    )
+    active = counts.pop("active")
+    expired = batch.expired(now=now)
+    counts["expired"] = active if expired else 0
+    counts["remaining"] = 0 if expired else active
+    return counts

@@ -7,16 +7,28 @@ from .card import (
     payment_expire_due,
     payment_handoff,
 )
-from .express import express_batch_export, express_batch_issue, express_card_redeem
+from .express import (
+    VoidResult,
+    express_batch_export,
+    express_batch_issue,
+    express_batch_void,
+    express_card_redeem,
+    express_cards_void,
+    express_default_valid_until,
+)
 
 __all__ = [
+    "VoidResult",
     "alert_settings_set",
     "auto_topup_check",
     "auto_topup_set",
     "callback_receive",
     "express_batch_export",
     "express_batch_issue",
+    "express_batch_void",
     "express_card_redeem",
+    "express_cards_void",
+    "express_default_valid_until",
     "low_balance_check",
     "payment_create",
     "payment_expire_due",
