@@ -14,6 +14,8 @@ Orders taken so far (leave gaps; pick a free number for a new loader):
     10  catalogue    tariff plans, terms, usage prices, allowances, services, number categories
     20  subscribers  clients, accounts, subscribers, SIMs, plan periods, products, opening balances
     30  users        ISSA users of the well-known demo numbers, the staff superuser ``admin``
+    57  fee_history  the subscription fees of every day since the first billed month, and top-ups
+    60  bills        the bill run of the two months before the current one
     100+             later issues (usage records, bills, payments, orders, …)
 
 Rules for a loader, so that ``demo_load`` stays idempotent and fast:
