@@ -21,7 +21,7 @@ from issa.core.money import format_byn
 from issa.customers.models import Account
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.notifications.services import sms_send
+from issa.notifications.services import subscriber_notify
 from issa.subscribers.models import Subscriber
 
 from .models import LedgerEntry
@@ -54,9 +54,9 @@ def prepaid_guard(*, account_ids: Iterable[int], now: datetime) -> None:
     balances = balances_for(prepaid)
     to_block = [pk for pk, balance in balances.items() if balance <= 0]
     to_unblock = [pk for pk, balance in balances.items() if balance > 0]
-    candidates = Subscriber.objects.select_related("account__client").filter(
+    candidates = Subscriber.objects.select_related("account__client", "plan").filter(
         account_id__in=to_block, status=Subscriber.Status.ACTIVE
-    ) | Subscriber.objects.select_related("account__client").filter(
+    ) | Subscriber.objects.select_related("account__client", "plan").filter(
         account_id__in=to_unblock, status=Subscriber.Status.BLOCKED_FUNDS
     )
     actor = Actor.system(JOB)
@@ -83,8 +83,13 @@ def _change(subscriber: Subscriber, old: str, new: str, balance: int, actor: Act
             obj=subscriber,
             details={"from": old, "to": new, "balance": balance},
         )
+        home = getattr(subscriber.plan, "kind", None) == "home"  # a fixed-internet line (HOME-1)
         with translation.override("ru"):
-            if blocked:
+            if blocked and home:
+                text = _("Balance: %(amount)s. Internet access is suspended. Top up your account to restore it.") % {
+                    "amount": format_byn(balance, "ru")
+                }
+            elif blocked:
                 text = _(
                     "Balance: %(amount)s. Outgoing calls, SMS and Mobile Internet are suspended. "
                     "Top up your account to restore them. Check the balance: %(ussd)s"
@@ -93,4 +98,5 @@ def _change(subscriber: Subscriber, old: str, new: str, balance: int, actor: Act
                 text = _("Balance: %(amount)s. All services are available again.") % {
                     "amount": format_byn(balance, "ru")
                 }
-        sms_send(msisdn=subscriber.msisdn, text=text, kind="billing", now=now)
+            subject = _("Services suspended") if blocked else _("Services restored")
+        subscriber_notify(subscriber=subscriber, text=text, subject=str(subject), kind="billing", now=now)

@@ -406,7 +406,7 @@ def _fmt(moment: datetime | None) -> str:
 
 def _fail(order: Order, *, now: datetime, actor: Actor, reason: str) -> None:
     """Reported, never lost: the history, the audit log, the operations log and an SMS."""
-    from issa.notifications.services import sms_send
+    from issa.notifications.services import subscriber_notify
 
     order.next_attempt_at = None
     order.last_error = reason[:255]
@@ -414,7 +414,8 @@ def _fail(order: Order, *, now: datetime, actor: Actor, reason: str) -> None:
     log.error("order %s (%s) failed: %s", order.pk, order.action, reason)
     with translation.override("ru"):
         text = gettext("Order «%(title)s» was not completed: %(reason)s") % {"title": order.title, "reason": reason}
-    sms_send(msisdn=order.subscriber.msisdn, text=text[:480], kind="order", now=now)
+        subject = gettext("Order not completed")
+    subscriber_notify(subscriber=order.subscriber, text=text[:480], subject=subject, kind="order", now=now)
 
 
 def _after_money(order: Order, *, now: datetime) -> None:

@@ -178,3 +178,27 @@ def test_home_1_channel_choice_by_line() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("issa.notifications.services.sms_send", pytest.fail)
         assert subscriber_notify(subscriber=home, text="x", subject="y", kind="t", now=NOW) == []
+
+
+def test_home_1_a_home_line_blocked_for_funds_is_told_by_email_never_sms(
+    smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    from issa.billing.guard import prepaid_guard
+    from issa.billing.models import LedgerEntry
+    from issa.billing.services import ledger_post
+
+    line = home_line("home@example.by")
+    ledger_post(
+        account=line.account, subscriber=line, amount=-1000, kind=LedgerEntry.Kind.SUBSCRIPTION_FEE,
+        reason="fee", idempotency_key="fee:home", now=NOW,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        prepaid_guard(account_ids=[line.account_id], now=NOW)
+
+    line.refresh_from_db()
+    assert line.status == Subscriber.Status.BLOCKED_FUNDS
+    assert not SmsMessage.objects.exists()
+    assert [m.rcpt_tos for m in smtp.messages] == [["home@example.by"]]
+    subject, body = text_of(smtp.messages[0])
+    assert subject == "Услуги приостановлены"
+    assert body.startswith("Баланс: 0,00\u00a0руб. Доступ в интернет приостановлен.")  # one full stop after "руб."

@@ -27,7 +27,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from issa.core import clock, rules
@@ -36,7 +36,7 @@ from issa.core.errors import DomainError, ErrorKind
 from issa.core.money import format_byn, to_roubles
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
-from issa.notifications.services import sms_send
+from issa.notifications.services import subscriber_notify
 
 from ..models import ExpressCard, ExpressCardBatch, Receipt
 from .common import credit, sms_language
@@ -319,7 +319,8 @@ def express_card_redeem(
                     "amount": format_byn(card.face_value),
                     "balance": format_byn(account_balance(account_id=subscriber.account_id)),
                 }
-            sms_send(msisdn=subscriber.msisdn, text=text, kind="payment", now=now)
+                subject = pgettext("notice", "Payment received")
+            subscriber_notify(subscriber=subscriber, text=text, subject=subject, kind="payment", now=now)
     if failure is not None:
         if failure.code in {"express_code_unknown", "express_card_expired"}:
             _count_failure(subscriber_id=subscriber.pk, ip=ip)
