@@ -437,16 +437,15 @@ def _book(charges: list[Charge], *, effective_at: datetime, now: datetime) -> li
     return fresh
 
 
-def _rows(
-    ids: list[int] | None, lo: datetime, hi: datetime
-) -> tuple[dict[int, list[PlanPeriod]], dict[int, list[Product]]]:
-    """Plan periods and products that start before ``hi`` and reach past ``lo``, by subscriber
-    (of the subscribers ``ids``, or of everyone)."""
-    period_rows = PlanPeriod.objects.filter(valid_from__lt=hi).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=lo))
-    product_rows = Product.objects.filter(active_from__lt=hi).filter(Q(active_to__isnull=True) | Q(active_to__gt=lo))
-    if ids is not None:
-        period_rows = period_rows.filter(subscriber_id__in=ids)
-        product_rows = product_rows.filter(subscriber_id__in=ids)
+def _rows(ids: list[int], lo: datetime, hi: datetime) -> tuple[dict[int, list[PlanPeriod]], dict[int, list[Product]]]:
+    """Plan periods and products of the subscribers ``ids`` that start before ``hi`` and reach past
+    ``lo``, by subscriber."""
+    period_rows = PlanPeriod.objects.filter(subscriber_id__in=ids, valid_from__lt=hi).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=lo)
+    )
+    product_rows = Product.objects.filter(subscriber_id__in=ids, active_from__lt=hi).filter(
+        Q(active_to__isnull=True) | Q(active_to__gt=lo)
+    )
     periods: dict[int, list[PlanPeriod]] = defaultdict(list)
     for period in period_rows:
         periods[period.subscriber_id].append(period)
@@ -487,26 +486,15 @@ def _charges_for_days(
         )
 
 
-def fees_preview(*, days: Iterable[date]) -> Iterator[tuple[date, list[Charge]]]:
-    """What ``fees_charge_days`` would book for ``days``, booked already or not, without writing
-    anything: every subscriber's fees and Pause credits, day by day (the demo's fee history pays
-    its fees ahead with it)."""
-    wanted = sorted(set(days))
-    if not wanted:
-        return
-    lo, hi = clock.start_of_local_day(wanted[0].replace(day=1)), day_bounds(wanted[-1])[1]
-    periods, products = _rows(None, lo, hi)
-    ids = sorted(set(periods) | set(products))
-    subscribers = list(Subscriber.objects.filter(pk__in=ids).only("pk", "account_id", "msisdn").order_by("pk"))
-    yield from _charges_for_days(wanted, subscribers, periods, products, _Catalogue())
-
-
-def fees_charge_days(*, days: Iterable[date], now: datetime, batch_size: int = BATCH_SIZE) -> list[DayRun]:
+def fees_charge_days(
+    *, days: Iterable[date], now: datetime, batch_size: int = BATCH_SIZE, guard: bool = True
+) -> list[DayRun]:
     """Book the fees and Pause credits of several days (a replay after a long outage, the demo's
     history): the same charges under the same keys as ``fees_charge_day`` day by day, but each
     batch of subscribers reads its plan periods and products once for all the days, books all the
     days in one transaction and runs the prepaid guard once. Safe to run again, like the one-day
-    run."""
+    run. ``guard=False`` leaves the prepaid guard to the caller, who must run it for the accounts
+    charged once it has booked what goes with the fees (the demo's history: its top-ups)."""
     from .guard import prepaid_guard
 
     wanted = sorted(set(days))
@@ -542,7 +530,7 @@ def fees_charge_days(*, days: Iterable[date], now: datetime, batch_size: int = B
                 run.batches += 1
                 touched.update(c.account_id for c in booked)
         after_batch(runs[wanted[-1]])
-        if touched:
+        if touched and guard:
             prepaid_guard(account_ids=touched, now=now)
     return list(runs.values())
 

@@ -4,14 +4,13 @@ charged by the real fee engine (``issa.billing.fees.fees_charge_days``: ``fees_c
 charges and keys, a batch of subscribers over all the days at a time), so that the past bills show
 the plans' and services' fees like a real operator's bills.
 
-The fees would drain every balance by two to three months of fees, so each account first pays them:
-one *auto top-up* per account and month (``demo:topup:<account>:<yyyy-mm>:<n>``) of the month's fees,
-dated 00:00 of the month's first fee day (the same instant as that fee, booked before it). The
-amounts come from a dry run of the engine (``fees_preview``: its own rules over the same plan
-periods and products), so an account's balance after this loader is the balance it had before
-it (Pause credits, which are returned money, come on top). Because the top-ups are booked before any
-fee, no balance ever dips below where it was, and the prepaid guard, which the engine runs after
-each batch, blocks nobody whom the usage of the demo month had not already put at or below zero.
+The fees would drain every balance by two to three months of fees, so each account pays them:
+one *auto top-up* per account and month (``demo:topup:<account>:<yyyy-mm>:<n>``) of the month's fees
+(not counting Pause credits, which are returned money and come on top), dated 00:00 of the month's
+first fee day (the same instant as that fee). The engine runs without its prepaid guard
+(``guard=False``); the loader runs the guard itself once the top-ups are booked, so an account's
+balance is then the balance it had before this loader, and the guard blocks nobody whom the usage
+of the demo month had not already put at or below zero (and sends no "blocked"/"unblocked" SMS pair).
 
 Idempotent: the fees carry the engine's keys (``fee:…``, ``pausecredit:…``), the same keys the
 running demo's hourly job (``billing.fees``, today and yesterday) uses, so it books nothing twice; a
@@ -26,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from issa.billing import fees
+from issa.billing.guard import prepaid_guard
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
 from issa.core import clock
@@ -48,16 +48,18 @@ def fee_days(now: datetime) -> list[date]:
     return [first + timedelta(days=n) for n in range((today - first).days + 1)]
 
 
-def planned_fees(preview: list[tuple[date, list[fees.Charge]]]) -> dict[tuple[int, str], dict[date, int]]:
-    """Kopecks of fees (not credits) per account and month (``yyyy-mm``), by fee day, from a dry
-    run of the fee engine (``fees.fees_preview``: the engine's own rules over the same rows)."""
-    planned: dict[tuple[int, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for day, charges in preview:
-        month = f"{day:%Y-%m}"
-        for charge in charges:
-            if charge.amount < 0:
-                planned[(charge.account_id, month)][day] -= charge.amount
-    return planned
+def booked_fees(days: list[date]) -> dict[tuple[int, str], dict[date, int]]:
+    """Kopecks of the fees (not the Pause credits) booked for ``days``, per account and month
+    (``yyyy-mm``), by fee day."""
+    lo, hi = clock.start_of_local_day(days[0]), clock.start_of_local_day(days[-1] + timedelta(days=1))
+    rows = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.SUBSCRIPTION_FEE, amount__lt=0, effective_at__gte=lo, effective_at__lt=hi
+    ).values_list("account_id", "effective_at", "amount")
+    fees_by: dict[tuple[int, str], dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for account_id, effective_at, amount in rows:
+        day = clock.local_date(effective_at)
+        fees_by[(account_id, f"{day:%Y-%m}")][day] -= amount
+    return fees_by
 
 
 def _paid() -> dict[tuple[str, str], tuple[int, int]]:
@@ -72,14 +74,12 @@ def _paid() -> dict[tuple[str, str], tuple[int, int]]:
     return paid
 
 
-def topups_post(*, preview: list[tuple[date, list[fees.Charge]]], now: datetime) -> int:
-    """Pay each account's fees of each month of the preview that are not paid yet; return how many
-    top-ups were booked."""
-    planned = planned_fees(preview)
-    accounts = Account.objects.in_bulk({account_id for account_id, _month in planned})
+def topups_post(*, fees_by: dict[tuple[int, str], dict[date, int]], now: datetime) -> list[int]:
+    """Pay each account's fees of each month that are not paid yet; return the accounts topped up."""
+    accounts = Account.objects.in_bulk({account_id for account_id, _month in fees_by})
     paid = _paid()
-    posted = 0
-    for (account_id, month), by_day in sorted(planned.items(), key=lambda item: (item[0][1], item[0][0])):
+    posted = []
+    for (account_id, month), by_day in sorted(fees_by.items(), key=lambda item: (item[0][1], item[0][0])):
         account = accounts[account_id]
         already, count = paid.get((account.number, month), (0, 0))
         owed = sum(by_day.values()) - already
@@ -102,24 +102,23 @@ def topups_post(*, preview: list[tuple[date, list[fees.Charge]]], now: datetime)
             effective_at=clock.start_of_local_day(first_day),
             details={"source": "demo auto top-up", "month": month},
         )
-        posted += 1
+        posted.append(account_id)
     return posted
 
 
 def load(*, stdout: Any, now: datetime) -> None:
     days = fee_days(now)
-    preview = list(fees.fees_preview(days=days))
-    posted = topups_post(preview=preview, now=now)
-    booked_keys = set(
-        LedgerEntry.objects.filter(
-            kind=LedgerEntry.Kind.SUBSCRIPTION_FEE, effective_at__gte=clock.start_of_local_day(days[0])
-        ).values_list("idempotency_key", flat=True)
-    )
-    missing = any(charge.key not in booked_keys for _day, charges in preview for charge in charges)
-    runs = fees.fees_charge_days(days=days, now=now) if missing else []  # a second run: all booked
+    runs = fees.fees_charge_days(days=days, now=now, guard=False)  # the guard once the top-ups are in
+    fees_by = booked_fees(days)
+    posted = topups_post(fees_by=fees_by, now=now)
+    touched = set(posted)
+    if any(run.booked for run in runs):
+        touched |= {account_id for account_id, _month in fees_by}
+    if touched:
+        prepaid_guard(account_ids=touched, now=now)
     booked = sum(run.booked for run in runs)
     amount = sum(run.amount for run in runs)
     stdout.write(
         f"fee history: {days[0]:%d.%m.%Y}–{days[-1]:%d.%m.%Y} ({len(days)} days), {booked} fees and Pause credits "
-        f"booked ({-amount / 100:.2f} BYN net), {posted} auto top-ups"
+        f"booked ({-amount / 100:.2f} BYN net), {len(posted)} auto top-ups"
     )

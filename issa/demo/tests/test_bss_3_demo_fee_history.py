@@ -155,14 +155,3 @@ def test_bss_3_demo_fee_job_afterwards_books_nothing_for_past_days(loaded: str) 
         assert fresh.exists()
         assert set(fresh.values_list("effective_at", flat=True)) == {start_of_local_day(date(2026, 11, 26))}
         transaction.set_rollback(True)
-
-
-def test_bss_3_fees_charge_days_books_what_day_by_day_runs_book(loaded: str) -> None:
-    days = fee_history.fee_days(NOW)
-    preview = {charge.key: charge.amount for _day, charges in fees.fees_preview(days=days) for charge in charges}
-    booked = dict(
-        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SUBSCRIPTION_FEE, effective_at__lt=NOW).values_list(
-            "idempotency_key", "amount"
-        )
-    )
-    assert preview == booked
