@@ -88,3 +88,22 @@ def test_bss_3_fees_charge_days_books_what_one_day_runs_book(db: Any) -> None:
     assert len(by_day) > 60
     assert [(r.day, r.booked, r.amount) for r in many] == [(r.day, r.booked, r.amount) for r in one_day_runs]
     assert sum(r.booked for r in fees.fees_charge_days(days=days, now=now)) == 0
+
+
+def test_bss_3_fees_charge_days_without_guard_leaves_the_guard_to_the_caller(db: Any) -> None:
+    plan = TariffPlanFactory(code="d", fee_period="daily")
+    PlanTermsFactory(plan=plan, fee=Decimal("1.00"))
+    start = clock.start_of_local_day(date(2026, 11, 1))
+    sub = subscriber_with_balance(300, now=start, plan=plan)
+    PlanPeriod.objects.filter(subscriber=sub).update(valid_from=start)
+    days = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
+    now = datetime(2026, 11, 3, 12, tzinfo=OPERATOR_TZ)
+    with transaction.atomic():
+        runs = fees.fees_charge_days(days=days, now=now, guard=False)
+        assert sum(r.amount for r in runs) == -300
+        sub.refresh_from_db()
+        assert sub.status == "active"  # at zero, but the caller has not run the guard yet
+        transaction.set_rollback(True)
+    fees.fees_charge_days(days=days, now=now)
+    sub.refresh_from_db()
+    assert sub.status == "blocked_funds"

@@ -155,3 +155,16 @@ def test_bss_3_demo_fee_job_afterwards_books_nothing_for_past_days(loaded: str) 
         assert fresh.exists()
         assert set(fresh.values_list("effective_at", flat=True)) == {start_of_local_day(date(2026, 11, 26))}
         transaction.set_rollback(True)
+
+
+def test_bss_3_demo_load_next_day_pays_the_new_day_with_the_next_top_up(loaded: str) -> None:
+    daily, fee = plan_day_fee("375291000007")
+    key = f"demo:topup:{daily.account.number}:2026-11:"
+    with transaction.atomic():
+        with time_machine.travel(NOW + timedelta(days=1), tick=False):
+            call_command("demo_load", "--only", "fee_history", stdout=io.StringIO())
+        second = LedgerEntry.objects.get(idempotency_key=key + "2")
+        assert second.amount == fee  # the 26th's daily fee, nothing of the days already paid
+        assert second.effective_at == start_of_local_day(date(2026, 11, 26))
+        assert account_balance(account_id=daily.account_id) == 300  # still its opening balance
+        transaction.set_rollback(True)
