@@ -449,6 +449,7 @@ class BatchRater:
         # direction and set of services: found once per batch.
         found: dict[tuple[Any, ...], Hit] = {}
         shared = self.ctx.catalogue.lookups.setdefault(describe, {})
+        service_version = self.ctx.catalogue.service_version
         shared_get = shared.get
         money_for = charges.money_for
         found_get = found.get
@@ -467,7 +468,13 @@ class BatchRater:
             )
             for index in indexes:
                 sub, plan, kind, start, quantity, dest, outgoing, period = items[index]
-                services = tuple(sub.services_at(start)) if sub.products else ()
+                # the services' versions in force, not only their ids: a package's allowance
+                # changed mid-month applies from its date even within one batch
+                services = (
+                    tuple((sid, id(service_version(sid, start))) for sid in sub.services_at(start))
+                    if sub.products
+                    else ()
+                )
                 lookup = (sub.id, plan.terms.id, period[0], kind, dest, outgoing, services)
                 hit = found_get(lookup)
                 if hit is None:  # once per batch; the terms once per import (the catalogue's life)

@@ -12,7 +12,7 @@ import time_machine
 
 from issa.billing.models import LedgerEntry
 from issa.billing.selectors import account_balance
-from issa.catalog.models import PlanTerms, UsagePrice
+from issa.catalog.models import Allowance, PlanTerms, ServiceTerms, UsagePrice
 from issa.core import clock
 from issa.rating.models import AllowanceUsage
 from issa.rating.selectors import remaining_allowances
@@ -274,3 +274,26 @@ def test_bss_3_balance_equals_the_sum_of_entries_and_of_the_records(tmp_path):
     assert charged > 0
     assert balance(sub) == START - charged
     assert sum(LedgerEntry.objects.filter(account=sub.account).values_list("amount", flat=True)) == START - charged
+
+
+def test_bss_3_a_package_version_changed_mid_month_applies_from_its_date_within_one_import(tmp_path):
+    """The allowance in force at each record's time, even when both sides of the change arrive in
+    one file (one rating batch): 5 package minutes until the 15th, 10 from the 15th."""
+    sub = make_sub(priced_plan(valid_from=EPOCH, voice_seconds=0))
+    v1 = package(code="calls", valid_from=EPOCH, quantity=5 * MIN)
+    v2 = ServiceTerms.objects.create(
+        service=v1.service, valid_from=day(15, 0), fee=Decimal("3.00"), fee_period=ServiceTerms.FeePeriod.MONTHLY
+    )
+    Allowance.objects.create(service_terms=v2, kind="voice", quantity=10 * MIN)
+    Product.objects.create(subscriber=sub, service=v1.service, active_from=NOV - timedelta(days=3))
+
+    lines = [call(sub, "a", day(10), 300), call(sub, "b", day(16), 300), call(sub, "c", day(17), 60)]
+    import_at(tmp_path, day(18), lines, "1.cdr")
+
+    # a: the 5 minutes of v1; b: v2's 10 minutes have 5 left after a; c: 60 s beyond → 0.20 BYN
+    assert list(UsageRecord.objects.order_by("record_id").values_list("record_id", "from_allowances", "charge")) == [
+        ("a", 300, 0),
+        ("b", 300, 0),
+        ("c", 0, 20),
+    ]
+    assert balance(sub) == START - 20
