@@ -118,6 +118,9 @@ def test_bss_6_network_state_agrees_after_any_sequence_of_orders(catalogue: Any)
             max_examples=25,
             stateful_step_count=25,
             deadline=None,
+            # the same sequences on every run: CI must not depend on the draw (a random draw once
+            # completed too few orders for the check below); explore with --hypothesis-seed by hand
+            derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
