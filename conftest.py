@@ -32,6 +32,15 @@ def _sync_queue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Conf, "SYNC", True)
 
 
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 with Django's e-mail pointed at it (issa.testing.smtp)."""
+    from issa.testing.smtp import smtp_server
+
+    with smtp_server(settings) as inbox:
+        yield inbox
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     """Uploads (support attachments, the demo's files) go to the test's own directory, never var/media."""

@@ -4,14 +4,11 @@ the contract e-mail over a real SMTP server, the delivery history, bounded query
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from issa.billing.billrun import billrun_run
@@ -22,6 +19,7 @@ from issa.core.clock import OPERATOR_TZ
 from issa.customers.models import Client
 from issa.identity.models import AuditEvent, PendingRequest
 from issa.testing.factories import UserFactory, subscriber_with_balance
+from issa.testing.smtp import Inbox
 
 K = LedgerEntry.Kind
 
@@ -31,36 +29,6 @@ def minsk(*args: int) -> datetime:
 
 
 NOW = minsk(2026, 11, 20, 12)
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def _post(sub: Any, amount: int, kind: str, when: datetime, key: str) -> None:

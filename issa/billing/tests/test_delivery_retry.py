@@ -4,14 +4,12 @@ sent twice. Against a real SMTP server (aiosmtpd) on 127.0.0.1."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 
 from issa.billing.billrun import billrun_run
 from issa.billing.delivery import RETRY_AFTER, bill_delivery_send, deliveries_regular, deliveries_retry
@@ -20,6 +18,7 @@ from issa.billing.services import ledger_post
 from issa.billing.tasks import deliveries_retry as deliveries_retry_task
 from issa.core.clock import OPERATOR_TZ
 from issa.testing.factories import subscriber_with_balance
+from issa.testing.smtp import Inbox, free_port, smtp_server, use_smtp
 
 
 def minsk(*args: int) -> datetime:
@@ -29,49 +28,18 @@ def minsk(*args: int) -> datetime:
 SENT_AT = minsk(2026, 12, 1, 4)
 
 
-class Server:
-    """An SMTP server whose answer to RCPT the test chooses: accept, 451 (later) or 550 (never)."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.rcpt_answer = "250 OK"
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if self.rcpt_answer.startswith("250"):
-            envelope.rcpt_tos.append(address)
-        return self.rcpt_answer
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def port(settings: Any) -> int:
-    port = _free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
+    """Django's e-mail points here; nothing listens until a test starts a server."""
+    port = free_port()
+    use_smtp(settings, port)
     return port
 
 
 @pytest.fixture
-def server(port: int) -> Iterator[Server]:
-    handler = Server()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler
-    finally:
-        controller.stop()
+def server(settings: Any, port: int) -> Iterator[Inbox]:
+    with smtp_server(settings, port) as inbox:
+        yield inbox
 
 
 @pytest.fixture
@@ -95,7 +63,7 @@ def _state(delivery: BillDelivery) -> tuple[str, int, datetime | None]:
 
 
 def test_bill_7_server_down_is_retried_on_the_back_off_and_then_sent(
-    delivery: BillDelivery, port: int, django_capture_on_commit_callbacks: Any
+    delivery: BillDelivery, port: int, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     # nothing listens on the port: the connection is refused, the bill waits for another try
     assert bill_delivery_send(delivery_id=delivery.pk, now=SENT_AT) == "retry at 2026-12-01 04:05"
@@ -108,10 +76,7 @@ def test_bill_7_server_down_is_retried_on_the_back_off_and_then_sent(
     assert _state(delivery) == ("queued", 1, SENT_AT + RETRY_AFTER[0])
 
     # the server is back; the job at the due time sends the bill once
-    handler = Server()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(settings, port) as handler:
         # the periodic task at the due time; the send task it queues runs inline in tests
         with (
             time_machine.travel(SENT_AT + RETRY_AFTER[0], tick=False),
@@ -120,8 +85,6 @@ def test_bill_7_server_down_is_retried_on_the_back_off_and_then_sent(
             assert deliveries_retry_task() == "1 deliveries queued again"
         assert len(callbacks) == 1
         assert bill_delivery_send(delivery_id=delivery.pk, now=SENT_AT + RETRY_AFTER[1]) == "nothing to send"
-    finally:
-        controller.stop()
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at, delivery.error) == ("sent", 2, None, "")
     assert delivery.sent_at == SENT_AT + RETRY_AFTER[0]
@@ -130,7 +93,7 @@ def test_bill_7_server_down_is_retried_on_the_back_off_and_then_sent(
     assert deliveries_retry(now=SENT_AT + timedelta(days=3)) == 0
 
 
-def test_bill_7_unknown_mailbox_is_not_delivered_at_once(delivery: BillDelivery, server: Server) -> None:
+def test_bill_7_unknown_mailbox_is_not_delivered_at_once(delivery: BillDelivery, server: Inbox) -> None:
     server.rcpt_answer = "550 5.1.1 No such mailbox"
     assert bill_delivery_send(delivery_id=delivery.pk, now=SENT_AT) == "failed"
     assert _state(delivery) == ("failed", 1, None)
@@ -139,7 +102,7 @@ def test_bill_7_unknown_mailbox_is_not_delivered_at_once(delivery: BillDelivery,
     assert server.messages == []
 
 
-def test_bill_7_try_later_every_time_gives_up_after_the_last_wait(delivery: BillDelivery, server: Server) -> None:
+def test_bill_7_try_later_every_time_gives_up_after_the_last_wait(delivery: BillDelivery, server: Inbox) -> None:
     server.rcpt_answer = "451 4.3.0 Try again later"
     now = SENT_AT
     for wait in RETRY_AFTER:

@@ -5,15 +5,12 @@ SMTP server here), or — without an address — only through the portal's own p
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client as HttpClient
 
 from issa.catalog.models import TariffPlan
@@ -27,40 +24,11 @@ from issa.payments.tests.conftest import signed_callback, success_payload
 from issa.subscribers.models import Subscriber
 from issa.support import services as support
 from issa.testing.factories import TariffPlanFactory, subscriber_with_balance
+from issa.testing.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def home_line(email: str) -> Subscriber:
