@@ -240,6 +240,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Usage import (BSS-2): worker processes one usage file is split between, on PostgreSQL (ADR 0006).
+ISSA_USAGE_IMPORT_WORKERS = int(os.environ.get("ISSA_USAGE_IMPORT_WORKERS", "2"))
+
 # --- Queue (ADR 0002: django-q2 on the ORM broker, persistent on SQLite and PostgreSQL) -----
 Q_CLUSTER = {
     "name": "issa",

@@ -50,6 +50,9 @@ class UsageFile(models.Model):
     quarantined = models.IntegerField(_("quarantined"), default=0)
     last_line = models.IntegerField(_("last line done"), default=0, help_text=_("Checkpoint of the import"))
     charged = models.BigIntegerField(_("charged, kopecks"), default=0)
+    parts = models.PositiveSmallIntegerField(
+        _("parts"), default=1, help_text=_("Worker processes the import splits the file's numbers between")
+    )
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -69,10 +72,13 @@ class UsageFile(models.Model):
 
 class UsageBatch(models.Model):
     """One committed chunk: its records, its quarantined lines, its ledger entries and its
-    allowance updates were written in one transaction together with this row."""
+    allowance updates were written in one transaction together with this row. In an import split
+    between worker processes (``UsageFile.parts``), a batch holds one part's lines of the chunk,
+    and the part's last batch is that part's checkpoint."""
 
     file = models.ForeignKey(UsageFile, on_delete=models.PROTECT, null=True, blank=True, related_name="batches")
     number = models.IntegerField(_("number"))
+    part = models.PositiveSmallIntegerField(_("part"), default=0)
     first_line = models.IntegerField(_("first line"), default=0)
     last_line = models.IntegerField(_("last line"), default=0)
     records = models.IntegerField(_("records"), default=0)
@@ -82,7 +88,9 @@ class UsageBatch(models.Model):
     class Meta:
         verbose_name = _("usage batch")
         verbose_name_plural = _("usage batches")
-        constraints = [models.UniqueConstraint(fields=["file", "number"], name="usage_batch_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "part", "number"], name="usage_batch_unique_part_number")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"

@@ -6,6 +6,12 @@ row and the file's new counts and checkpoint. An import killed at any point leav
 behind; importing the same file again resumes after the last committed one. Records are
 idempotent by (source, record id, start time): a line already stored is counted as a duplicate,
 never rated again.
+
+On PostgreSQL a file is split between worker processes by number (``UsageFile.parts``, ADR 0006):
+each worker reads the whole file, keeps the lines of its numbers and imports them as above, with
+its own checkpoint (its last batch). All of a number's records are rated by one worker, in file
+order, so the result is the one a single process gives; the allowance rows, the only rows two
+workers could share (a subscriber who changed numbers), are locked in id order.
 """
 
 from __future__ import annotations
@@ -13,8 +19,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import multiprocessing
 import os
+import select
 import shutil
+import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
+from django.db.models import F, Max, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from issa.core import rules
@@ -34,7 +45,7 @@ from issa.identity.services import audit_record
 from issa.rating.pipeline import BatchRater, Catalogue, Item, NotRatable, RatingContext, post_charges
 
 from . import storage
-from .format import FUTURE_TOLERANCE, FileFormatError, Parsed, parse_columns, parse_header
+from .format import FUTURE_TOLERANCE, SEPARATOR, FileFormatError, Parsed, parse_columns, parse_header
 from .models import QuarantinedLine, UsageBatch, UsageFile, UsageSource
 
 log = logging.getLogger(__name__)
@@ -42,6 +53,31 @@ log = logging.getLogger(__name__)
 CHUNK_LINES = 100_000
 RETRIES = 3
 Progress = Callable[[int], None]
+
+
+class UsageImportError(RuntimeError):
+    """A worker process of a split import failed; the file stays ``processing`` and importing it
+    again resumes every part from its checkpoint."""
+
+
+def import_workers() -> int:
+    """How many worker processes a new import splits its file between: ``ISSA_USAGE_IMPORT_WORKERS``
+    (default 2) on PostgreSQL. One on SQLite (one writer at a time) and when the caller holds an
+    open transaction (a worker process could not see what the caller has not committed)."""
+    if not storage.is_postgres() or connection.in_atomic_block:
+        return 1
+    return max(1, int(getattr(settings, "ISSA_USAGE_IMPORT_WORKERS", 2)))
+
+
+def part_of(raw: str, parts: int) -> int:
+    """The part (worker) a raw line belongs to, by its number (second field): stable across
+    processes and runs (CRC-32, not the per-process ``hash``), so a resumed import splits the same
+    way. A line without a second field goes to part 0, which quarantines it."""
+    if parts == 1:
+        return 0
+    fields = raw.split(SEPARATOR, 2)
+    return zlib.crc32(fields[1].encode()) % parts if len(fields) > 1 else 0
+
 
 NOT_RATABLE_MESSAGES = {
     "unknown_number": _("No subscriber has number %(msisdn)s"),
@@ -89,6 +125,7 @@ def process_chunk(
     catalogue: Catalogue,
     parsing: Parsing | None = None,
     meanwhile: Callable[[], None] | None = None,
+    part: int = 0,
 ) -> ChunkResult:
     """Parse, check, de-duplicate, rate and store ``lines`` (line number, raw text). Runs inside
     the caller's transaction; writes the batch row but not the file's counts or the quarantine
@@ -150,6 +187,7 @@ def process_chunk(
     batch = UsageBatch.objects.create(
         file=file,
         number=batch_number,
+        part=part,
         first_line=lines[0][0] if lines else 0,
         last_line=lines[-1][0] if lines else 0,
         created_at=now,
@@ -225,7 +263,8 @@ def process_chunk(
             storage.write_records(rows)
         outcome_map.update(dict.fromkeys([line_nos[index] for index in kept], "loaded"))
         rater.save(now=now)
-        post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=f"{file.name} #{batch_number}")
+        label = f"{file.name} #{batch_number}" if file.parts == 1 else f"{file.name} #{part + 1}.{batch_number}"
+        post_charges(outcome=outcome, batch_id=batch.pk, now=now, label=label)
         result.charged = outcome.charged
         result.account_ids = outcome.account_ids
     values = list(outcome_map.values())
@@ -264,14 +303,27 @@ def _scan(path: Path) -> tuple[str, int, int]:
     return digest.hexdigest(), size, lines
 
 
-def _chunks(handle: Any, start_after: int, size: int) -> Iterator[list[tuple[int, str]]]:
-    """(line number, raw line) in lists of ``size``, after line ``start_after`` (the header is line 1)."""
+def _chunks(
+    handle: Any, start_after: int, size: int, *, part: int = 0, parts: int = 1
+) -> Iterator[list[tuple[int, str]]]:
+    """(line number, raw line) in lists of ``size``, after line ``start_after`` (the header is line
+    1); with ``parts``, only the lines of ``part``, read ``size * parts`` lines at a time."""
     first = max(start_after + 1, 2)
     for _skipped in islice(handle, first - 2):
         pass
-    while block := list(islice(handle, size)):
-        yield list(zip(range(first, first + len(block)), block, strict=True))
+    while block := list(islice(handle, size * parts)):
+        pairs = list(zip(range(first, first + len(block)), block, strict=True))
         first += len(block)
+        if parts > 1:
+            pairs = [pair for pair in pairs if part_of(pair[1], parts) == part]
+            if not pairs:
+                continue
+        yield pairs
+
+
+def _part_checkpoint(file: UsageFile, part: int) -> int:
+    """The last line a part of a split import has committed: its last batch's."""
+    return UsageBatch.objects.filter(file=file, part=part).aggregate(last=Max("last_line"))["last"] or 0
 
 
 def usage_import_file(
@@ -283,11 +335,14 @@ def usage_import_file(
     chunk_lines: int = CHUNK_LINES,
     progress: Progress | None = None,
     on_chunk: Callable[[UsageFile], None] | None = None,
+    workers: int | None = None,
 ) -> UsageFile:
     """Import one usage file (or finish an interrupted import of the same content).
 
     ``progress`` is called with the number of lines done after each chunk (a progress bar);
-    ``on_chunk`` after each committed chunk (the inbox watcher keeps the file's claim fresh)."""
+    ``on_chunk`` after each committed chunk (the inbox watcher keeps the file's claim fresh).
+    ``workers``: processes to split a new file between (``import_workers()`` when not given; an
+    interrupted import keeps the split it started with)."""
     path = Path(path)
     name = name or path.name
     sha, size, line_count = _scan(path)
@@ -318,42 +373,45 @@ def usage_import_file(
             .first()
         )
         if file is None:
+            parts = workers if workers is not None else import_workers()
             file = UsageFile.objects.create(
-                source=source, name=name, sha256=sha, size=size, started_at=now, lines_read=max(line_count - 1, 0)
+                source=source,
+                name=name,
+                sha256=sha,
+                size=size,
+                started_at=now,
+                lines_read=max(line_count - 1, 0),
+                parts=max(1, parts) if storage.is_postgres() else 1,
             )
         elif progress:
-            progress(file.last_line - 1 if file.last_line else 0)
-        catalogue = Catalogue.load()
-        chunks = _chunks(handle, file.last_line, chunk_lines)
-        with _no_gc():
-            chunk = next(chunks, None)
-            parsing = parse_chunk(chunk, now=now) if chunk is not None else None
-        while chunk is not None:
-            ahead: dict[str, Any] = {}
-
-            def read_ahead(ahead: dict[str, Any] = ahead) -> None:
-                """Read and parse the next chunk (once), while the server loads this one."""
-                if "chunk" not in ahead:
-                    following = next(chunks, None)
-                    ahead["chunk"] = following
-                    ahead["parsing"] = parse_chunk(following, now=now) if following is not None else None
-
-            account_ids = _import_chunk(
-                chunk=chunk,
-                source=source,
+            progress(file.accounted)
+    if file.parts == 1:
+        _import_part(
+            path,
+            file=file,
+            source=source,
+            part=0,
+            now=now,
+            chunk_lines=chunk_lines,
+            progress=progress,
+            on_chunk=on_chunk,
+        )
+    elif connection.in_atomic_block:  # a split import resumed inside a transaction: its parts in turn
+        for part in range(file.parts):
+            _import_part(
+                path,
                 file=file,
+                source=source,
+                part=part,
                 now=now,
-                catalogue=catalogue,
-                parsing=parsing,
-                meanwhile=read_ahead,
+                chunk_lines=chunk_lines,
+                progress=progress,
+                on_chunk=on_chunk,
             )
-            _guard(account_ids, now)
-            if progress:
-                progress(len(chunk))
-            if on_chunk:
-                on_chunk(file)
-            read_ahead()
-            chunk, parsing = ahead["chunk"], ahead["parsing"]
+    else:
+        _import_forked(
+            path, file=file, source=source, now=now, chunk_lines=chunk_lines, progress=progress, on_chunk=on_chunk
+        )
     with transaction.atomic():
         file = UsageFile.objects.select_for_update().get(pk=file.pk)
         if file.status == UsageFile.Status.PROCESSING:
@@ -377,6 +435,152 @@ def usage_import_file(
     return file
 
 
+def _import_part(
+    path: Path,
+    *,
+    file: UsageFile,
+    source: UsageSource,
+    part: int,
+    now: datetime,
+    chunk_lines: int,
+    progress: Progress | None,
+    on_chunk: Callable[[UsageFile], None] | None,
+    parent: int | None = None,
+) -> None:
+    """Import the lines of one part of ``path`` after its checkpoint (all of them when the file
+    is not split), a chunk per transaction, parsing the next chunk while PostgreSQL loads this
+    one. ``parent``: the supervising process, in a worker; a worker whose parent died stops
+    after its current chunk."""
+    start_after = file.last_line if file.parts == 1 else _part_checkpoint(file, part)
+    catalogue = Catalogue.load()
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as handle:
+        handle.readline()  # the header, read by the caller
+        chunks = _chunks(handle, start_after, chunk_lines, part=part, parts=file.parts)
+        with _no_gc():
+            chunk = next(chunks, None)
+            parsing = parse_chunk(chunk, now=now) if chunk is not None else None
+        while chunk is not None:
+            ahead: dict[str, Any] = {}
+
+            def read_ahead(ahead: dict[str, Any] = ahead) -> None:
+                """Read and parse the next chunk (once), while the server loads this one."""
+                if "chunk" not in ahead:
+                    following = next(chunks, None)
+                    ahead["chunk"] = following
+                    ahead["parsing"] = parse_chunk(following, now=now) if following is not None else None
+
+            account_ids = _import_chunk(
+                chunk=chunk,
+                source=source,
+                file=file,
+                now=now,
+                catalogue=catalogue,
+                parsing=parsing,
+                meanwhile=read_ahead,
+                part=part,
+            )
+            _guard(account_ids, now)
+            if progress:
+                progress(len(chunk))
+            if on_chunk:
+                on_chunk(file)
+            if parent is not None and os.getppid() != parent:
+                log.warning("usage import of %s, part %s: the supervisor is gone, stopping", file.name, part)
+                return
+            read_ahead()
+            chunk, parsing = ahead["chunk"], ahead["parsing"]
+
+
+def _fresh_connections() -> None:
+    """In a forked worker: new connection objects, none of the parent's. The parent closed its
+    own, but a wrapper made in another context (an async one, a thread's) could still hold a
+    socket the parent uses; a worker must never speak on it."""
+    from asgiref.local import Local
+
+    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
+
+
+PROGRESS_SECONDS = 0.2
+TOUCH_SECONDS = 5.0
+
+
+def _import_forked(
+    path: Path,
+    *,
+    file: UsageFile,
+    source: UsageSource,
+    now: datetime,
+    chunk_lines: int,
+    progress: Progress | None,
+    on_chunk: Callable[[UsageFile], None] | None,
+) -> None:
+    """Run each part of a split import in a forked worker process with its own connection, and
+    wait for all of them, passing their progress on. Fork, not spawn: a worker starts in
+    milliseconds with Django set up. Raises ``UsageImportError`` if a worker failed (the others
+    finish their parts: what they committed is whole)."""
+    done = multiprocessing.Value("q", 0)  # lines done by all workers (shared memory)
+
+    def count(lines: int) -> None:
+        with done.get_lock():
+            done.value += lines
+
+    connections.close_all()  # a worker opens its own connections, never shares the parent's socket
+    parent = os.getpid()
+    # Every worker holds the pipe's write end until it exits: the read end's end-of-file wakes
+    # the parent the moment the last worker is done.
+    ended_r, ended_w = os.pipe()
+    running: dict[int, int] = {}
+    for part in range(file.parts):
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the caller's code
+            os.close(ended_r)
+            _fresh_connections()
+            code = 1
+            try:
+                _import_part(
+                    path,
+                    file=file,
+                    source=source,
+                    part=part,
+                    now=now,
+                    chunk_lines=chunk_lines,
+                    progress=count,
+                    on_chunk=None,
+                    parent=parent,
+                )
+                code = 0
+            except BaseException:
+                log.exception("usage import of %s, part %s, failed", file.name, part)
+            finally:
+                try:
+                    connections.close_all()
+                finally:
+                    os._exit(code)
+        running[pid] = part
+    os.close(ended_w)
+    reported = 0
+    touched = time.monotonic()
+    try:
+        while True:
+            readable, _w, _x = select.select([ended_r], [], [], PROGRESS_SECONDS)
+            if progress and done.value > reported:
+                progress(done.value - reported)
+                reported = done.value
+            if readable and not os.read(ended_r, 1):
+                break  # end of file: every worker has exited
+            if on_chunk and time.monotonic() - touched > TOUCH_SECONDS:
+                on_chunk(file)
+                touched = time.monotonic()
+    finally:
+        os.close(ended_r)
+    failed = [part for pid, part in running.items() if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+    if failed:
+        raise UsageImportError(
+            f"usage import of {file.name}: part(s) {', '.join(str(p + 1) for p in sorted(failed))} of "
+            f"{file.parts} failed (see the log); importing the file again resumes from the checkpoints"
+        )
+
+
 def _import_chunk(
     *,
     chunk: list[tuple[int, str]],
@@ -386,6 +590,7 @@ def _import_chunk(
     catalogue: Catalogue,
     parsing: Parsing | None = None,
     meanwhile: Callable[[], None] | None = None,
+    part: int = 0,
 ) -> set[int]:
     """One chunk in one transaction, retried whole if a concurrent batch got in the way."""
     for attempt in range(1, RETRIES + 1):
@@ -399,6 +604,7 @@ def _import_chunk(
                     catalogue=catalogue,
                     parsing=parsing,
                     meanwhile=meanwhile,
+                    part=part,
                 )
         except (IntegrityError, OperationalError):
             if attempt == RETRIES or connection.in_atomic_block:
@@ -430,14 +636,23 @@ def _import_chunk_once(
     catalogue: Catalogue,
     parsing: Parsing | None,
     meanwhile: Callable[[], None] | None,
+    part: int = 0,
 ) -> set[int]:
     storage.defer_flush()
-    UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # one writer per source
-    locked = UsageFile.objects.select_for_update().get(pk=file.pk)
-    if locked.last_line >= chunk[-1][0]:
-        return set()  # another run of the same file did this chunk meanwhile
+    if file.parts == 1:
+        UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # one writer per source
+        locked = UsageFile.objects.select_for_update().get(pk=file.pk)
+        if locked.last_line >= chunk[-1][0]:
+            return set()  # another run of the same file did this chunk meanwhile
+    else:
+        # One writer per source and part (a part's numbers), not per source: the parts run side
+        # by side. The file's row is only updated at the end, never held while loading.
+        storage.lock_part(source.pk, part)
+        if _part_checkpoint(file, part) >= chunk[-1][0]:
+            return set()  # another run of the same file did this chunk meanwhile
     number = (
-        UsageBatch.objects.filter(file=file).order_by("-number").values_list("number", flat=True).first() or 0
+        UsageBatch.objects.filter(file=file, part=part).order_by("-number").values_list("number", flat=True).first()
+        or 0
     ) + 1
     result = process_chunk(
         lines=chunk,
@@ -448,6 +663,7 @@ def _import_chunk_once(
         catalogue=catalogue,
         parsing=parsing,
         meanwhile=meanwhile,
+        part=part,
     )
     raws = dict(chunk)
     QuarantinedLine.objects.bulk_create(
@@ -469,9 +685,10 @@ def _import_chunk_once(
         duplicates=F("duplicates") + result.duplicates,
         quarantined=F("quarantined") + result.quarantined,
         charged=F("charged") + result.charged,
-        last_line=chunk[-1][0],
+        last_line=chunk[-1][0] if file.parts == 1 else Greatest(F("last_line"), Value(chunk[-1][0])),
     )
-    file.last_line = chunk[-1][0]
+    if file.parts == 1:
+        file.last_line = chunk[-1][0]
     return result.account_ids
 
 
@@ -497,8 +714,14 @@ def quarantine_reprocess(*, line_ids: Sequence[int], actor: Actor, now: datetime
             if file.source is None or file.source_id is None:
                 continue
             UsageSource.objects.select_for_update().filter(pk=file.source_id).first()
+            if file.parts > 1:  # a split import may still be running: its part 0 writes batches too
+                storage.lock_part(file.source_id, 0)
             number = (
-                UsageBatch.objects.filter(file=file).order_by("-number").values_list("number", flat=True).first() or 0
+                UsageBatch.objects.filter(file=file, part=0)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+                or 0
             ) + 1
             result = process_chunk(
                 lines=[(line.line_no, line.raw) for line in file_lines],

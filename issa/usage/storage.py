@@ -187,6 +187,20 @@ COPY_TEXT_COLUMNS = (
 assert sorted(COPY_TEXT_COLUMNS) == sorted(COLUMNS)  # noqa: S101
 
 
+# The first key of the usage import's advisory locks (pg_advisory_xact_lock(int, int)): "ISSA".
+USAGE_LOCK_CLASS = 0x49535341
+
+
+def lock_part(source_id: int, part: int) -> None:
+    """PostgreSQL: one writer per usage source and part of a split import, until the end of the
+    transaction (an advisory lock: the parts of one source run side by side)."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [USAGE_LOCK_CLASS, (source_id * 64 + part) % (1 << 31)]
+            )
+
+
 def defer_flush() -> None:
     """PostgreSQL: the current transaction (one chunk of an import) commits without waiting for
     its WAL to reach the disk (``synchronous_commit = off``, for this transaction only). A crash

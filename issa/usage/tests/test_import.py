@@ -152,7 +152,8 @@ def test_bss_2_killed_import_resumes_and_doubles_nothing(tmp_path, sub):
             raise Killed
 
     with pytest.raises(Killed):
-        usage_import_file(path, now=NOW, actor=ACTOR, chunk_lines=10, on_chunk=kill_after_second_chunk)
+        # one process: ``on_chunk`` runs after each chunk (a split import calls it every few seconds)
+        usage_import_file(path, now=NOW, actor=ACTOR, chunk_lines=10, on_chunk=kill_after_second_chunk, workers=1)
     file = UsageFile.objects.get()
     assert (file.status, file.loaded, file.last_line) == ("processing", 20, 21)
     assert account_balance(account_id=sub.account_id) == 10_000 - 20 * 20

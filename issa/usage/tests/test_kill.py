@@ -4,6 +4,7 @@ process and the test share the database)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -27,14 +28,18 @@ T0 = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 LINES = 40_000
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.django_db(transaction=True)
-def test_bss_2_sigkilled_import_is_finished_by_the_next_run(tmp_path):
+def test_bss_2_sigkilled_import_is_finished_by_the_next_run(tmp_path, workers):
+    """``workers=2``: the whole process group (the supervisor and its two workers) is killed, as
+    when the machine stops; each part resumes from its own checkpoint."""
     if connection.vendor != "postgresql":
         pytest.skip("the killed process must share the test database: PostgreSQL only")
     terms = priced_plan(valid_from=datetime(2026, 1, 1, tzinfo=UTC), voice_seconds=0, sms=0, data_bytes=0)
-    sub = subscriber_with_balance(10_000_000, plan=terms.plan, now=datetime(2026, 11, 1, tzinfo=UTC))
+    moment = datetime(2026, 11, 1, tzinfo=UTC)
+    subs = [subscriber_with_balance(10_000_000, plan=terms.plan, now=moment) for _ in range(4)]
     calls = [
-        line(f"k{i}", sub.msisdn, "voice", T0 + timedelta(seconds=30 * i), 60, destination="offnet")
+        line(f"k{i}", subs[i % 4].msisdn, "voice", T0 + timedelta(seconds=30 * i), 60, destination="offnet")
         for i in range(LINES)
     ]
     path = write_file(tmp_path / "big.cdr", calls)
@@ -46,17 +51,29 @@ def test_bss_2_sigkilled_import_is_finished_by_the_next_run(tmp_path):
     )
     env.pop("PYTEST_CURRENT_TEST", None)
     child = subprocess.Popen(  # noqa: S603 - our own command with fixed arguments
-        [sys.executable, "manage.py", "usage_import", str(path), "--chunk", "500", "--no-progress"],
+        [
+            sys.executable,
+            "manage.py",
+            "usage_import",
+            str(path),
+            "--chunk",
+            "500",
+            "--no-progress",
+            "--workers",
+            str(workers),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, killed whole
     )
     try:
         deadline = time.monotonic() + 120
         while UsageBatch.objects.count() < 3 and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.05)
-        child.send_signal(signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # finished already: the test then fails below
+            os.killpg(child.pid, signal.SIGKILL)
     finally:
         child.wait(30)
     killed = UsageFile.objects.get()
@@ -74,4 +91,5 @@ def test_bss_2_sigkilled_import_is_finished_by_the_next_run(tmp_path):
         0,
     )
     assert UsageRecord.objects.count() == LINES
-    assert account_balance(account_id=sub.account_id) == 10_000_000 - LINES * 20
+    assert finished.parts == workers
+    assert {account_balance(account_id=sub.account_id) for sub in subs} == {10_000_000 - LINES // 4 * 20}

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--chunk", type=int, default=CHUNK_LINES, help="lines per transaction")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes to split each file between (PostgreSQL; default ISSA_USAGE_IMPORT_WORKERS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         missing = [str(path) for path in options["files"] if not path.is_file()]
@@ -50,7 +56,12 @@ class Command(BaseCommand):
                 file=self.stderr._out,  # the raw stream: OutputWrapper would add newlines
             ) as bar:
                 result = usage_import_file(
-                    path, now=clock.now(), actor=actor, chunk_lines=options["chunk"], progress=bar.update
+                    path,
+                    now=clock.now(),
+                    actor=actor,
+                    chunk_lines=options["chunk"],
+                    progress=bar.update,
+                    workers=options["workers"],
                 )
             if result.status == result.Status.FAILED:
                 failed += 1
