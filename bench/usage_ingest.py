@@ -4,7 +4,11 @@ measured in the same run on the same PostgreSQL (issue 5):
 1. ``COPY`` of the same file into a bare table (the file's own columns, no key, no index): the
    physical limit;
 2. ``COPY`` of the same records, already rated, into a table with our usage table's columns,
-   partitioning, unique key and index: the floor our own schema sets.
+   partitioning, unique key and index: the floor our own schema sets;
+
+and one more reference: the *Python floor*, the same file read, split between the import's
+worker processes, parsed by the import's parser and COPYed into a twin of our usage table with
+constant rating fields — everything a Python import must do per record, without the rating.
 
 Import + rating is the whole pipeline of ``usage_import_file`` (parse, check, de-duplicate,
 rate with allowances, COPY, ledger, batch rows, prepaid guard), committed. Sizes: 10k, 100k and
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,11 @@ def run(quick: bool) -> list[Figure]:
             f"{r['pipeline_rps'] / r['bare_copy_rps']:.0%} of bare COPY; "
             f"{r['loaded']} loaded, {r['quarantined']} quarantined, {r['ledger_entries']} ledger entries"
         )
+        floor_note = (
+            f"{r['python_floor_rps'] / r['schema_copy_rps']:.0%} of COPY into our schema, "
+            f"{r['python_floor_rps'] / r['bare_copy_rps']:.0%} of bare COPY; import + rating makes "
+            f"{r['pipeline_rps'] / r['python_floor_rps']:.0%} of it"
+        )
         figures += [
             Figure(
                 "usage_ingest",
@@ -84,6 +94,14 @@ def run(quick: bool) -> list[Figure]:
                 r["schema_copy_rps"],
                 "rows/s",
                 True,
+            ),
+            Figure(
+                "usage_ingest",
+                f"Python floor: parse + COPY into our schema, no rating, {r['workers']} processes, {n} records",
+                r["python_floor_rps"],
+                "records/s",
+                True,
+                note=floor_note,
             ),
         ]
     return figures
@@ -169,16 +187,35 @@ def _bare_copy(path: Path, expected: int) -> float:
     return _timed_copy("bench_bare", columns + "up_bytes, down_bytes", data, expected)
 
 
-def _schema_copy(expected: int) -> float:
-    """COPY of the rated records (exported first) into a twin of our partitioned usage table:
-    same columns, same monthly partitions, same unique key and index."""
+def _twin(table: str) -> None:
+    """A twin of our partitioned usage table named ``table``: same columns, the same monthly
+    partitions as ``usage_usagerecord`` has now, same unique key and index."""
     import importlib
 
     from django.db import connection
 
+    ddl = importlib.import_module("issa.usage.migrations.0001_initial").POSTGRES_DDL
+    covering = importlib.import_module("issa.usage.migrations.0003_covering_detail_index")
+    statements = [*ddl, "DROP INDEX IF EXISTS usage_record_sub_time", covering.COVERING]  # as migrated
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_usagerecord'"
+        )
+        bounds = [row[0] for row in cursor.fetchall()]
+        for statement in statements:
+            cursor.execute(statement.replace("usage_usagerecord", table).replace("usage_record_", f"{table}_"))
+        for n, bound in enumerate(bounds):
+            cursor.execute(f"CREATE TABLE {table}_{n} PARTITION OF {table} {bound}")
+
+
+def _schema_copy(expected: int) -> float:
+    """COPY of the rated records (exported first) into a twin of our partitioned usage table:
+    same columns, same monthly partitions, same unique key and index."""
+    from django.db import connection
+
     from issa.usage import storage
 
-    ddl = importlib.import_module("issa.usage.migrations.0001_initial").POSTGRES_DDL
     columns = ", ".join(storage.COLUMNS)
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
@@ -186,20 +223,66 @@ def _schema_copy(expected: int) -> float:
         with cursor.cursor.copy(query) as copy:
             for block in copy:
                 buffer.write(block)
-        cursor.execute(
-            "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'usage_usagerecord'"
-        )
-        bounds = [row[0] for row in cursor.fetchall()]
-        covering = importlib.import_module("issa.usage.migrations.0003_covering_detail_index")
-        statements = [*ddl, "DROP INDEX IF EXISTS usage_record_sub_time", covering.COVERING]  # as migrated
-        for statement in statements:
-            cursor.execute(
-                statement.replace("usage_usagerecord", "bench_schema").replace("usage_record_", "bench_record_")
-            )
-        for n, bound in enumerate(bounds):
-            cursor.execute(f"CREATE TABLE bench_schema_{n} PARTITION OF bench_schema {bound}")
+    _twin("bench_schema")
     return _timed_copy("bench_schema", columns, buffer.getvalue(), expected)
+
+
+def _python_floor(path: Path, expected: int, workers: int) -> float:
+    """Seconds of the least a Python import does, in the import's processes: read the file, split
+    it between ``workers`` forked processes as the import does, parse each chunk with the
+    import's parser and COPY the records, with the same constant rating fields each, into a twin
+    of our usage table (one transaction per chunk, ``synchronous_commit = off``, as the import).
+    No lookup, no de-duplication, no rating, no allowance or ledger rows: the floor a Python
+    pipeline cannot go under on this machine, measured in the same run."""
+    from django.db import connection, connections, transaction
+    from psycopg.copy import QueuedLibpqWriter
+
+    from issa.usage import services, storage
+
+    _twin("bench_floor")
+    tail = "\t".join(["1", "1", "1", "\\N", "2026-11", "f", "0", "0", "0", "MSC-BENCH", "1", "1", NOW.isoformat()])
+    columns = ", ".join(storage.COPY_TEXT_COLUMNS)
+
+    def part_of_file(part: int) -> None:
+        with path.open(encoding="utf-8", newline="\n") as handle:
+            handle.readline()
+            for chunk in services._chunks(handle, 0, services.CHUNK_LINES, part=part, parts=workers):
+                line_nos, parsed, errors = services.parse_chunk(chunk, now=NOW)
+                assert not errors, errors
+                rows = "".join(f"{own}\t{tail}\n" for own in storage.own_copy_texts(parsed, line_nos))
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                    raw = cursor.cursor
+                    with raw.copy(f"COPY bench_floor ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+                        for offset in range(0, len(rows), 1 << 20):
+                            copy.write(rows[offset : offset + (1 << 20)])
+
+    connections.close_all()
+    started = time.perf_counter()
+    pids = []
+    for part in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the caller's code
+            services._fresh_connections()
+            code = 1
+            try:
+                part_of_file(part)
+                code = 0
+            except BaseException:
+                traceback.print_exc()  # the parent's child() reports it on stderr
+            finally:
+                connections.close_all()
+                os._exit(code)
+        pids.append(pid)
+    failed = [pid for pid in pids if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+    elapsed = time.perf_counter() - started
+    assert not failed, "a floor worker failed"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_floor")
+        (count,) = cursor.fetchone()
+        assert count == expected, ("bench_floor", count, expected)
+        cursor.execute("DROP TABLE bench_floor")
+    return elapsed
 
 
 def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
@@ -218,7 +301,7 @@ def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
         from issa.identity.actor import Actor
         from issa.usage import generator
         from issa.usage.models import UsageRecord
-        from issa.usage.services import usage_import_file
+        from issa.usage.services import import_workers, usage_import_file
 
         msisdns = _setup_subscribers(SUBSCRIBERS)
         start = datetime(2026, 11, 1, tzinfo=OPERATOR_TZ)
@@ -246,7 +329,12 @@ def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
                     loaded = UsageRecord.objects.count()
                     assert loaded == file.loaded == size, (loaded, file.loaded, size)
                     entries = LedgerEntry.objects.count()
-                    timings = {"pipeline": pipeline, "bare": _bare_copy(path, size), "schema": _schema_copy(loaded)}
+                    timings = {
+                        "pipeline": pipeline,
+                        "bare": _bare_copy(path, size),
+                        "schema": _schema_copy(loaded),
+                        "floor": _python_floor(path, size, file.parts),
+                    }
                     for key, value in timings.items():
                         best[key] = min(best.get(key, value), value)
                 results.append(
@@ -258,6 +346,8 @@ def child(sizes: list[int], repeats: int = REPEATS) -> list[dict[str, Any]]:
                         "pipeline_rps": size / best["pipeline"],
                         "bare_copy_rps": size / best["bare"],
                         "schema_copy_rps": size / best["schema"],
+                        "python_floor_rps": size / best["floor"],
+                        "workers": import_workers(),
                     }
                 )
                 print(json.dumps(results[-1]), file=sys.stderr, flush=True)
