@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 
 from issa.catalog.models import Allowance, PlanTerms, ServiceTerms, UsagePrice
 from issa.core.clock import OPERATOR_TZ, Period, period_for_key
+from issa.numbering.models import NumberAssignment
 from issa.subscribers.models import PlanPeriod, Product, Subscriber
 
 from . import charges
@@ -193,16 +194,29 @@ class SubscriberView:
         return [sid for start, end, sid in self.products if start <= moment and (end is None or moment < end)]
 
 
+# (held from, held until, holder) of a number: see RatingContext.holder_at
+Hold = tuple[datetime, datetime, SubscriberView]
+
+
 class RatingContext:
     """What rating a batch needs, read set-wise."""
 
-    def __init__(self, catalogue: Catalogue, subscribers: dict[str, SubscriberView], closed: set[str]) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        subscribers: dict[str, SubscriberView],
+        closed: set[str],
+        holders: dict[str, list[Hold]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
-        self.subscribers = subscribers
+        self.subscribers = subscribers  # by current number
         self.closed = closed
+        self.holders = holders or {}  # by number: who held it when, from changes of number (SVC-6)
 
     @classmethod
-    def load(cls, *, msisdns: Iterable[str], catalogue: Catalogue | None = None) -> RatingContext:
+    def load(cls, *, msisdns: Iterable[str], catalogue: Catalogue | None = None, history: bool = True) -> RatingContext:
+        """``history``: also who held the numbers before (for records of the past); a reader of
+        the current subscribers' terms does without that query."""
         numbers = sorted(set(msisdns))
         subs: dict[str, SubscriberView] = {}
         by_id: dict[int, SubscriberView] = {}
@@ -212,6 +226,27 @@ class RatingContext:
             view = SubscriberView(sid, account_id, msisdn)
             subs[msisdn] = view
             by_id[sid] = view
+        # Numbers that changed hands in ISSA: a late record belongs to whoever held the number at
+        # the record's time, who may since have another number (or this one may be someone else's).
+        spans = (
+            list(
+                _among(NumberAssignment.objects.all(), "msisdn", numbers)
+                .order_by("valid_from", "id")
+                .values_list("msisdn", "subscriber_id", "valid_from", "valid_to")
+            )
+            if history
+            else []
+        )
+        former = sorted({sid for _m, sid, _f, _t in spans} - set(by_id))
+        if former:
+            for sid, account_id, msisdn in _among(Subscriber.objects.all(), "id", former).values_list(
+                "id", "account_id", "msisdn"
+            ):
+                by_id[sid] = SubscriberView(sid, account_id, msisdn)
+        holders: dict[str, list[Hold]] = {}
+        for msisdn, sid, valid_from, valid_to in spans:
+            end = _NEVER_AFTER if valid_to is None else valid_to.astimezone(UTC)
+            holders.setdefault(msisdn, []).append((valid_from.astimezone(UTC), end, by_id[sid]))
         if by_id:
             for sid, start, end, plan_id in (
                 _among(PlanPeriod.objects.all(), "subscriber_id", list(by_id))
@@ -226,10 +261,33 @@ class RatingContext:
             ):
                 by_id[sid].products.append((start, end, service_id))
         closed = set(ClosedPeriod.objects.values_list("key", flat=True))
-        return cls(catalogue or Catalogue.load(), subs, closed)
+        return cls(catalogue or Catalogue.load(), subs, closed, holders)
 
     def subscriber(self, msisdn: str) -> SubscriberView | None:
         return self.subscribers.get(msisdn)
+
+    def holder_at(self, msisdn: str, moment: datetime) -> Hold | None:
+        """Who had ``msisdn`` at ``moment`` (UTC), with the interval ``[from, until)`` the answer
+        holds for; None if nobody did. A number with a history of changes (SVC-6) belongs to the
+        holder whose span contains the moment; outside every span, to its current holder — unless
+        that holder's own span of it starts later (they got it by a change: before, it was not
+        theirs). A number never changed in ISSA belongs to its current holder (the plan periods
+        then say since when)."""
+        current = self.subscribers.get(msisdn)
+        spans = self.holders.get(msisdn)
+        if not spans:
+            return None if current is None else (_NEVER_BEFORE, _NEVER_AFTER, current)
+        low, high = _NEVER_BEFORE, _NEVER_AFTER
+        for start, end, view in spans:
+            if start <= moment < end:
+                return start, end, view
+            if end <= moment:
+                low = max(low, end)
+            else:
+                high = min(high, start)
+        if current is None or any(view is current for _s, _e, view in spans):
+            return None
+        return low, high, current
 
     def plan_version(self, sub: SubscriberView, moment: datetime) -> PlanVersion | None:
         plan_id = sub.plan_at(moment)
@@ -324,9 +382,10 @@ class BatchRater:
         known = self.checked.get(msisdn)
         if known is not None and known[0] <= moment < known[1]:
             return known[2]
-        sub = self.ctx.subscriber(msisdn)
-        if sub is None:
+        held = self.ctx.holder_at(msisdn, moment)
+        if held is None:
             raise NotRatable("unknown_number")
+        held_from, held_until, sub = held
         plan = self.ctx.plan_version(sub, moment)
         if plan is None:
             raise NotRatable("not_connected")
@@ -337,7 +396,8 @@ class BatchRater:
         at = bisect_right(bounds, moment)
         month_start, month_end = self._last[0], self._last[1]  # type: ignore[index]  # set by _period
         if 0 < at < len(bounds):
-            low, high = max(bounds[at - 1], month_start), min(bounds[at], month_end)
+            low = max(bounds[at - 1], month_start, held_from)
+            high = min(bounds[at], month_end, held_until)
             self.checked[msisdn] = (low, high, (sub, plan, period))
         return sub, plan, period
 

@@ -36,7 +36,7 @@ def remaining_allowances(*, subscriber: Subscriber, now: datetime) -> list[Allow
     """The allowances in force at ``now`` (the plan's terms and the connected services' terms)
     with what is used of them in the current billing period, in consumption order (services and
     packages first, then the plan's)."""
-    ctx = RatingContext.load(msisdns=[subscriber.msisdn], catalogue=Catalogue.load())
+    ctx = RatingContext.load(msisdns=[subscriber.msisdn], catalogue=Catalogue.load(), history=False)
     view = ctx.subscriber(subscriber.msisdn)
     if view is None:
         return []
