@@ -24,12 +24,15 @@ class AllowanceUsage(models.Model):
     # row at commit (a row lock on the subscriber each), which was a fifth of an import's first
     # batch of the month (thousands of new rows). The rows are written by rating only, with the
     # ids of subscribers it has just read in the same transaction; subscribers are never deleted.
+    # No index of its own either: the unique slot below starts with the subscriber, and an index
+    # fewer is one B-tree insert fewer for each of those rows.
     subscriber = models.ForeignKey(
         "subscribers.Subscriber",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("subscriber"),
         db_constraint=False,
+        db_index=False,
     )
     period = models.CharField(_("period"), max_length=7, help_text=_("YYYY-MM"))
     owner = models.CharField(_("owner"), max_length=8, choices=Owner.choices)

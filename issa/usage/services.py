@@ -558,6 +558,7 @@ def _import_forked(
                     os._exit(code)
         running[pid] = part
     os.close(ended_w)
+    connection.ensure_connection()  # the parent's own, for the file's last transaction: opened meanwhile
     reported = 0
     touched = time.monotonic()
     try:
