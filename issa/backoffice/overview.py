@@ -82,15 +82,16 @@ SECTION_PERMISSIONS = {
 }
 
 
-def _actions(request: HttpRequest, subscriber: Subscriber, user: Any) -> list[StaffAction]:
-    """The staff actions this staff member may use, each one the existing admin action."""
+def _actions(request: HttpRequest, subscriber: Subscriber, user: Any, *, access_open: bool) -> list[StaffAction]:
+    """The staff actions this staff member may use, each one the existing admin action; opening
+    ISSA access only while something blocks it."""
     staff: Any = request.user
     number = subscriber.msisdn
     access = _changelist("access_subscriberaccess", q=number)
     actions = [
         StaffAction(label, access, action, subscriber.pk, testid)
         for right, action, label, testid in _ACCESS_ACTIONS
-        if staff.has_perm(right)
+        if staff.has_perm(right) and not (testid == "lift" and access_open)
     ]
     if is_home_line(subscriber):
         # A fixed line has no SIM and no number to text: its login and temporary password are
@@ -218,7 +219,7 @@ def subscriber_overview(model_admin: admin.ModelAdmin[Any], request: HttpRequest
         "events": events,
         "now": now,
         "shown": shown,
-        "actions": _actions(request, subscriber, user),
+        "actions": _actions(request, subscriber, user, access_open=not blocks),
         "links": {
             "change": reverse("admin:subscribers_subscriber_change", args=[subscriber.pk]),
             "access": reverse("admin:access_subscriberaccess_change", args=[subscriber.pk]),

@@ -176,7 +176,7 @@ def test_auth_12_each_role_sees_the_sections_and_buttons_its_rights_allow(as_rol
     cc411, _ = as_role("cc411")
     response = cc411.get(overview_url(subscriber))
     assert response.status_code == 200
-    assert {a.testid for a in response.context["actions"]} == {"restrict", "lift", "lost-sim"}
+    assert {a.testid for a in response.context["actions"]} == {"restrict", "lost-sim"}  # access is open
     assert all(response.context["shown"][s] for s in ("ledger", "orders", "requests", "audit"))
     html = response.content.decode()
     assert "qqmine fee 0" in html
@@ -243,7 +243,7 @@ def test_auth_12_buttons_lead_to_the_existing_admin_actions(client: HttpClient, 
     user = UserFactory.create(subscriber=subscriber)
     response = login(client, staff).get(overview_url(subscriber))
     actions = {action.testid: action for action in response.context["actions"]}
-    assert set(actions) == {"restrict", "lift", "lost-sim", "role", "puk", "temporary-password"}
+    assert set(actions) == {"restrict", "lost-sim", "role", "puk", "temporary-password"}  # access is open
 
     def press(testid: str) -> Any:
         action = actions[testid]
@@ -293,3 +293,21 @@ def test_auth_12_admin_home_has_the_find_a_subscriber_box(client: HttpClient, st
     html = login(client, staff).get(reverse("admin:index")).content.decode()
     assert 'data-testid="find-subscriber"' in html
     assert f'action="{reverse("admin:subscribers_subscriber_changelist")}"' in html
+
+
+def test_auth_12_open_access_is_offered_only_while_something_blocks_it(client: HttpClient, staff: User) -> None:
+    from django.utils import timezone
+
+    from issa.access.services import access_restrict_by_operator
+    from issa.identity.actor import Actor
+
+    subscriber = subscriber_with_balance()
+    login(client, staff)
+    assert "lift" not in {a.testid for a in client.get(overview_url(subscriber)).context["actions"]}
+    access_restrict_by_operator(subscriber=subscriber, note="abuse", actor=Actor.system("test"), now=timezone.now())
+    actions = {a.testid: a for a in client.get(overview_url(subscriber)).context["actions"]}
+    assert "lift" in actions
+    lift = actions["lift"]
+    step = client.post(lift.url, {"action": lift.action, "_selected_action": lift.selected, "index": "0"})
+    assert step.status_code == 200  # the access admin's own page asking for the note
+    assert AccessBlock.objects.filter(subscriber=subscriber, lifted_at__isnull=True).count() == 1  # nothing yet
