@@ -15,7 +15,7 @@ from typing import Any
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
 from issa.payments.models import ExpressCard, ExpressCardBatch, Payment, Receipt
-from issa.payments.services.express import code_hash, luhn_digit
+from issa.payments.services.express import code_hash, express_default_valid_until, luhn_digit
 from issa.subscribers.models import Subscriber
 
 ORDER = 70
@@ -36,9 +36,14 @@ def demo_codes() -> list[str]:
 
 def load(*, stdout: Any, now: datetime) -> None:
     codes = demo_codes()
+    until = express_default_valid_until(now=now)
     batch, _ = ExpressCardBatch.objects.get_or_create(
-        number=BATCH, defaults={"face_value": FACE_VALUE, "quantity": CARDS, "issued_at": now, "note": "demo"}
+        number=BATCH,
+        defaults={"face_value": FACE_VALUE, "quantity": CARDS, "issued_at": now, "note": "demo", "valid_until": until},
     )
+    if batch.valid_until is None:  # made by a loader from before batches expired: give it the usual term
+        batch.valid_until = until
+        batch.save(update_fields=["valid_until"])
     have = set(ExpressCard.objects.filter(batch=batch).values_list("code_hash", flat=True))
     ExpressCard.objects.bulk_create(
         [
