@@ -131,3 +131,35 @@ def test_auth_4_back_office_enables_puk_registration_audited(client, subscriber,
         actor=web,
         now=now,
     )
+
+
+def test_info_1_home_shows_the_balance_with_a_top_up_link(client, registered, now, django_assert_max_num_queries):
+    from issa.billing.models import LedgerEntry
+    from issa.billing.services import ledger_post
+
+    subscriber = registered.subscriber
+
+    def book(amount: int, key: str) -> None:
+        ledger_post(
+            account=subscriber.account,
+            subscriber=subscriber,
+            amount=amount,
+            kind=LedgerEntry.Kind.ADJUSTMENT,
+            reason="test",
+            idempotency_key=key,
+            now=now,
+        )
+
+    book(6040, "test:home:credit")
+    client.force_login(registered)
+    page = client.get(reverse("portal:home"))
+    html = page.content.decode()
+    assert "Баланс: <strong>60,40\xa0руб.</strong>" in html
+    assert f'href="{reverse("portal:topup")}"' in html
+    assert page.context["balance_low"] is False
+    book(-6600, "test:home:debit")
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("portal:home"))
+    html = page.content.decode()
+    assert "<strong>-5,60\xa0руб.</strong>" in html
+    assert "home-who__balance--low" in html

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from issa.core import clock, rules
 from issa.core.errors import DomainError
+from issa.core.money import format_byn
 from issa.core.phone import format_msisdn
 from issa.identity.actor import Actor
 from issa.identity.models import User
@@ -145,11 +146,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
+    """INFO-1's name, number and menus, and the balance at a glance (what a subscriber opens the
+    account for most often; the whole picture stays on INFO-2's page)."""
+    from issa.billing.selectors import account_balance
+
     user: Any = request.user
     subscriber = user.subscriber
+    balance = account_balance(account_id=subscriber.account_id) if subscriber else None
     return {
         "full_name": (subscriber.display_name if subscriber else "") or user.full_name or user.login,
         "number": format_msisdn(subscriber.msisdn) if subscriber else user.login,
+        "balance": format_byn(balance) if balance is not None else None,
+        "balance_low": balance is not None and balance <= 0,
         "menu_items": [item for item in menu.items(user) if _resolves(item.url_name)],
     }
 
