@@ -71,7 +71,7 @@ def payment_history(*, account_id: int, now: datetime) -> list[HistoryLine]:
                 at=entry.effective_at,
                 amount=entry.amount,
                 source=source,
-                source_label=str(SOURCES.get(source, source)),
+                source_label=str(SOURCES.get(source, _("Payment"))),  # never a raw code on a subscriber's page
             )
         )
     return lines

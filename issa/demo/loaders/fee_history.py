@@ -100,7 +100,7 @@ def topups_post(*, fees_by: dict[tuple[int, str], dict[date, int]], now: datetim
             idempotency_key=f"{TOPUP_PREFIX}{account.number}:{month}:{count + 1}",
             now=now,
             effective_at=clock.start_of_local_day(first_day),
-            details={"source": "demo auto top-up", "month": month},
+            details={"source": "bank", "demo": "auto top-up", "month": month},  # as if paid through ERIP
         )
         posted.append(account_id)
     return posted

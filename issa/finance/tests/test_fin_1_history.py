@@ -60,3 +60,13 @@ def test_fin_1_api(client, user, subscriber, now):
 def test_fin_1_anonymous_is_refused(client):
     assert client.get("/api/finance/history").status_code == 401
     assert client.get(reverse("portal:finance_history")).status_code == 302
+
+
+def test_fin_1_a_source_the_portal_does_not_know_reads_as_a_payment_never_its_code(logged_in, subscriber, now):
+    pay(subscriber, 4321, now - timedelta(days=2), source="partner_x")
+    (line,) = payment_history(account_id=subscriber.account_id, now=now)
+    assert line.source == "partner_x"  # the code stays for programs (the API)
+    text = logged_in.get(reverse("portal:finance_history")).content.decode()
+    assert "43,21" in text
+    assert "Платёж" in text
+    assert "partner_x" not in text
