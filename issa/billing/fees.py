@@ -34,10 +34,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from issa.catalog.models import PlanTerms, Service, ServiceTerms, TariffPlan
 from issa.core import clock, rules
 from issa.core.money import to_kopecks
+from issa.core.texts import operator_text
 from issa.subscribers.models import PlanPeriod, Product, Subscriber
 
 from .models import LedgerEntry
@@ -244,7 +246,11 @@ def _plan_charges(
                 subscriber.account_id,
                 -amount,
                 f"fee:{subscriber.pk}:{label}:{day.isoformat()}",
-                f"{plan.name}: {'Pause ' if paused else ''}daily fee {day:%d.%m.%Y}",
+                operator_text(
+                    _("%(name)s: Pause daily fee %(day)s") if paused else _("%(name)s: daily fee %(day)s"),
+                    name=plan.name,
+                    day=f"{day:%d.%m.%Y}",
+                ),
                 {**common, "paused": paused},
             )
         return
@@ -265,7 +271,7 @@ def _plan_charges(
                 subscriber.account_id,
                 -amount,
                 f"fee:{subscriber.pk}:{label}:{day:%Y-%m}",
-                f"{plan.name}: monthly fee {day:%m.%Y}"
+                operator_text(_("%(name)s: monthly fee %(month)s"), name=plan.name, month=f"{day:%m.%Y}")
                 + ("" if days_left == days_in_month else f" ({days_left}/{days_in_month})"),
                 {**common, "days": days_left, "of": days_in_month},
             )
@@ -278,7 +284,12 @@ def _plan_charges(
                 subscriber.account_id,
                 credit,
                 f"pausecredit:{subscriber.pk}:{label}:{day.isoformat()}",
-                f"{plan.name}: Pause {day:%d.%m.%Y}, {int((1 - share) * 100)}% of the day's fee returned",
+                operator_text(
+                    _("%(name)s: Pause %(day)s, %(percent)s%% of the day's fee returned"),
+                    name=plan.name,
+                    day=f"{day:%d.%m.%Y}",
+                    percent=int((1 - share) * 100),
+                ),
                 {**common, "pause_credit": True, "nth": nth},
             )
 
@@ -306,7 +317,7 @@ def _service_charges(
             subscriber.account_id,
             -amount,
             f"fee:{subscriber.pk}:{label}:{day.isoformat()}",
-            f"{service.name}: daily fee {day:%d.%m.%Y}",
+            operator_text(_("%(name)s: daily fee %(day)s"), name=service.name, day=f"{day:%d.%m.%Y}"),
             common,
         )
         return
@@ -326,7 +337,8 @@ def _service_charges(
                 subscriber.account_id,
                 -amount,
                 f"fee:{subscriber.pk}:{label}:{day:%Y-%m}",
-                f"{service.name}: monthly fee {day:%m.%Y}" + (f" ({days_left}/{days_in_month})" if partial else ""),
+                operator_text(_("%(name)s: monthly fee %(month)s"), name=service.name, month=f"{day:%m.%Y}")
+                + (f" ({days_left}/{days_in_month})" if partial else ""),
                 {**common, "days": days_left if sterms.pro_rata else days_in_month, "of": days_in_month},
             )
     if paused:
@@ -338,7 +350,9 @@ def _service_charges(
                 subscriber.account_id,
                 credit,
                 f"pausecredit:{subscriber.pk}:{label}:{day.isoformat()}",
-                f"{service.name}: Pause {day:%d.%m.%Y}, the day's fee returned",
+                operator_text(
+                    _("%(name)s: Pause %(day)s, the day's fee returned"), name=service.name, day=f"{day:%d.%m.%Y}"
+                ),
                 {**common, "pause_credit": True, "nth": nth},
             )
 

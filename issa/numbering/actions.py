@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from issa.catalog.models import Service
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.phone import format_msisdn, parse_msisdn
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.orders import selectors as order_sel
 from issa.orders.actions import OrderAction, book_fee, order_action
@@ -120,7 +121,7 @@ class ChangeNumber(OrderAction):
         book_fee(
             order=order,
             amount=order.price,
-            reason=f"Number {new} ({number.category.name})",
+            reason=operator_text(_("Number %(number)s (%(category)s)"), number=new, category=number.category.name),
             now=now,
             step="number",
         )
@@ -217,9 +218,7 @@ class ForwardingSet(OrderAction):
 
     def complete(self, *, order: Any, now: datetime) -> None:
         service = features.forwarding_service()
-        _put_settings(
-            order=order, service=service, settings=self._target(order, now), now=now, fee_reason=f"{service.name}"
-        )
+        _put_settings(order=order, service=service, settings=self._target(order, now), now=now, fee_reason=service.name)
 
 
 @order_action("forwarding_cancel")
@@ -312,7 +311,7 @@ class VoicemailConnect(OrderAction):
         book_fee(
             order=order,
             amount=order_sel.one_time_fee(service=service, now=now),
-            reason=f"{service.name}: connection fee",
+            reason=operator_text(_("%(name)s: connection fee"), name=service.name),
             now=now,
         )
 

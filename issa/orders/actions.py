@@ -31,6 +31,7 @@ from issa.catalog.models import Service, TariffPlan
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.money import to_kopecks
 from issa.core.phone import parse_msisdn
+from issa.core.texts import operator_text
 from issa.subscribers.models import PlanPeriod, Product, Subscriber
 
 from . import selectors as sel
@@ -202,7 +203,13 @@ class ChangePlan(OrderAction):
         PlanPeriod.objects.create(subscriber=subscriber, plan=plan, valid_from=switch)
         subscriber.plan = plan
         subscriber.save(update_fields=["plan", "updated_at"])
-        book_fee(order=order, amount=order.price, reason=f"{plan.name}: plan change fee", now=now, effective_at=switch)
+        book_fee(
+            order=order,
+            amount=order.price,
+            reason=operator_text(_("%(name)s: plan change fee"), name=plan.name),
+            now=now,
+            effective_at=switch,
+        )
         order.result = {"effective_at": switch.isoformat()}
 
 
@@ -258,7 +265,7 @@ class ConnectService(_SwitchableServiceAction):
         book_fee(
             order=order,
             amount=sel.one_time_fee(service=service, now=now),
-            reason=f"{service.name}: connection fee",
+            reason=operator_text(_("%(name)s: connection fee"), name=service.name),
             now=now,
         )
 
@@ -352,7 +359,7 @@ class ChangeInternetPackage(OrderAction):
         book_fee(
             order=order,
             amount=sel.one_time_fee(service=service, now=now),
-            reason=f"{service.name}: connection fee",
+            reason=operator_text(_("%(name)s: connection fee"), name=service.name),
             now=now,
         )
 
@@ -493,7 +500,12 @@ class Pause(OrderAction):
         subscriber = order.subscriber
         subscriber.status = Subscriber.Status.PAUSED
         subscriber.save(update_fields=["status", "updated_at"])
-        book_fee(order=order, amount=order.price, reason=f"{service.name}: connection fee", now=now)
+        book_fee(
+            order=order,
+            amount=order.price,
+            reason=operator_text(_("%(name)s: connection fee"), name=service.name),
+            now=now,
+        )
 
 
 @order_action("restore")

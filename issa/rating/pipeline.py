@@ -21,9 +21,11 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from issa.catalog.models import Allowance, PlanTerms, ServiceTerms, UsagePrice
 from issa.core.clock import OPERATOR_TZ, Period, period_for_key
+from issa.core.texts import operator_text
 from issa.numbering.models import NumberAssignment
 from issa.subscribers.models import PlanPeriod, Product, Subscriber
 
@@ -729,10 +731,10 @@ def post_charges(*, outcome: BatchOutcome, batch_id: int, now: datetime, label: 
         bill = period_for_key(bill_key)
         if correction:
             effective = min(max(now, bill.start), bill.end - timedelta(microseconds=1))
-            reason = f"Usage of a closed period, {label}"
+            reason = operator_text(_("Usage of a closed period, %(label)s"), label=label)
         else:
             effective = last_start
-            reason = f"Usage, {label}"
+            reason = operator_text(_("Usage, %(label)s"), label=label)
         entries.append(
             LedgerEntry(
                 account_id=account_id,

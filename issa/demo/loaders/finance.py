@@ -17,10 +17,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
 from issa.core import clock
 from issa.core.errors import DomainError
+from issa.core.texts import operator_text
 from issa.finance.models import InstallmentPayment, InstallmentPlan, PromisedPayment, RefundRequest
 from issa.finance.services import installment_plan_create, refund_request_create
 from issa.finance.services.installments import add_months, payment_amount
@@ -74,7 +77,7 @@ def _installments(subs: dict[str, Subscriber], now: datetime) -> int:
                 subscriber=subscriber,
                 amount=amount,
                 kind=LedgerEntry.Kind.PAYMENT,
-                reason="ERIP payment",
+                reason=operator_text(gettext_lazy("ERIP payment")),
                 idempotency_key=f"demo:fin:erip:{msisdn}",
                 now=at,
                 details={"source": "bank"},
@@ -85,7 +88,9 @@ def _installments(subs: dict[str, Subscriber], now: datetime) -> int:
                 subscriber=subscriber,
                 amount=-amount,
                 kind=LedgerEntry.Kind.INSTALLMENT,
-                reason=f"Installment 1/{count}: {device}",
+                reason=operator_text(
+                    gettext_lazy("Installment %(number)s/%(count)s: %(device)s"), number=1, count=count, device=device
+                ),
                 idempotency_key=key,
                 now=at,
                 details={"plan_id": plan.pk, "number": 1, "early": False, "month": this_month.isoformat()},
@@ -116,7 +121,7 @@ def _promised(subs: dict[str, Subscriber], now: datetime) -> int:
         **common,
         amount=300,
         kind=LedgerEntry.Kind.PROMISED,
-        reason="Promised payment",
+        reason=operator_text(gettext_lazy("Promised payment")),
         idempotency_key=f"fin3:promised:{row.pk}",
         now=registered,
         details={"source": "promised", "promised_id": row.pk},
@@ -125,7 +130,7 @@ def _promised(subs: dict[str, Subscriber], now: datetime) -> int:
         **common,
         amount=-300,
         kind=LedgerEntry.Kind.PROMISED_REVERSAL,
-        reason="Promised payment expired",
+        reason=operator_text(gettext_lazy("Promised payment expired")),
         idempotency_key=f"fin3:promised_reversal:{row.pk}",
         now=expired,
         details={"promised_id": row.pk, "outcome": "expired"},
@@ -143,7 +148,7 @@ def _refund(subs: dict[str, Subscriber], now: datetime) -> int:
         subscriber=wrong,
         amount=500,
         kind=LedgerEntry.Kind.PAYMENT,
-        reason="ERIP payment",
+        reason=operator_text(gettext_lazy("ERIP payment")),
         idempotency_key="demo:fin:erroneous-payment",
         now=at,
         details={"source": "bank"},

@@ -12,8 +12,11 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
+from issa.core.texts import operator_text
 from issa.payments.models import ExpressCard, ExpressCardBatch, Payment, Receipt
 from issa.payments.services.express import code_hash, express_default_valid_until, luhn_digit
 from issa.subscribers.models import Subscriber
@@ -28,8 +31,8 @@ PAYMENTS = [("375291000001", 1500, 3), ("375291000001", 2000, 20), ("37529100000
 def demo_codes() -> list[str]:
     rng = random.Random(20260401)
     codes = []
-    for _ in range(CARDS):
-        body = "".join(str(rng.randrange(10)) for _ in range(13))
+    for _card in range(CARDS):
+        body = "".join(str(rng.randrange(10)) for _digit in range(13))
         codes.append(body + luhn_digit(body))
     return codes
 
@@ -37,7 +40,7 @@ def demo_codes() -> list[str]:
 def load(*, stdout: Any, now: datetime) -> None:
     codes = demo_codes()
     until = express_default_valid_until(now=now)
-    batch, _ = ExpressCardBatch.objects.get_or_create(
+    batch, _created = ExpressCardBatch.objects.get_or_create(
         number=BATCH,
         defaults={"face_value": FACE_VALUE, "quantity": CARDS, "issued_at": now, "note": "demo", "valid_until": until},
     )
@@ -81,7 +84,7 @@ def load(*, stdout: Any, now: datetime) -> None:
             subscriber=subscriber,
             amount=amount,
             kind=LedgerEntry.Kind.PAYMENT,
-            reason=f"Card payment {payment.public_id}",
+            reason=operator_text(_("Card payment %(id)s"), id=payment.public_id),
             idempotency_key=key,
             now=at,
             details={"payment": str(payment.public_id), "source": "card", "card_last4": "1111"},

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from issa.billing.models import LedgerEntry
@@ -23,6 +24,7 @@ from issa.billing.services import ledger_post
 from issa.core import clock
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.core.money import format_byn
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record, pending_cancel, pending_confirm, pending_start
 
@@ -124,7 +126,12 @@ def _pay(*, plan: InstallmentPlan, number: int, early: bool, now: datetime) -> b
         subscriber=plan.subscriber,
         amount=-amount,
         kind=LedgerEntry.Kind.INSTALLMENT,
-        reason=f"Installment {number}/{plan.payments_count}: {plan.device_name}",
+        reason=operator_text(
+            gettext_lazy("Installment %(number)s/%(count)s: %(device)s"),
+            number=number,
+            count=plan.payments_count,
+            device=plan.device_name,
+        ),
         idempotency_key=key,
         now=now,
         details={"plan_id": plan.pk, "number": number, "early": early, "month": due_month(plan, number).isoformat()},

@@ -27,6 +27,7 @@ from issa.billing.services import ledger_post
 from issa.core import clock, rules
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.core.money import format_byn, to_kopecks
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record, pending_cancel, pending_confirm, pending_start
 
@@ -82,7 +83,7 @@ def _activate(*, row: PromisedPayment, actor: Actor, now: datetime) -> PromisedP
         subscriber=row.subscriber,
         amount=row.amount,
         kind=LedgerEntry.Kind.PROMISED,
-        reason="Promised payment",
+        reason=operator_text(_("Promised payment")),
         idempotency_key=f"fin3:promised:{row.pk}",
         now=now,
         details={"source": "promised", "promised_id": row.pk},
@@ -212,7 +213,9 @@ def _withdraw(*, row: PromisedPayment, state: str, now: datetime, details: dict[
         subscriber=locked.subscriber,
         amount=-locked.amount,
         kind=LedgerEntry.Kind.PROMISED_REVERSAL,
-        reason="Promised payment settled" if state == State.SETTLED else "Promised payment expired",
+        reason=operator_text(
+            _("Promised payment settled") if state == State.SETTLED else _("Promised payment expired")
+        ),
         idempotency_key=f"fin3:promised_reversal:{locked.pk}",
         now=now,
         details={"promised_id": locked.pk, "outcome": state, **details},

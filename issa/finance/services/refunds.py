@@ -26,6 +26,7 @@ from issa.core import clock, rules
 from issa.core.errors import DomainError, ErrorKind, not_found
 from issa.core.money import format_byn, to_kopecks
 from issa.core.phone import format_msisdn, parse_msisdn
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.notifications.services import sms_send
@@ -173,7 +174,7 @@ def refund_approve(*, request_id: int, actor: Actor, now: datetime) -> RefundReq
             subscriber=request.subscriber,
             amount=-request.amount,
             kind=LedgerEntry.Kind.REFUND,
-            reason=f"Erroneous payment moved to {request.right_msisdn}",
+            reason=operator_text(_("Erroneous payment moved to %(number)s"), number=request.right_msisdn),
             idempotency_key=f"{base}:debit",
             now=now,
             details=details,
@@ -184,7 +185,7 @@ def refund_approve(*, request_id: int, actor: Actor, now: datetime) -> RefundReq
             subscriber=target,
             amount=request.amount,
             kind=LedgerEntry.Kind.TRANSFER,
-            reason=f"Erroneous payment from {request.wrong_msisdn}",
+            reason=operator_text(_("Erroneous payment from %(number)s"), number=request.wrong_msisdn),
             idempotency_key=f"{base}:credit",
             now=now,
             details=details,

@@ -191,6 +191,9 @@ T: dict[str, tuple[str, str]] = {
     ),
     "Find a number": ("Подбор номера", "Падбор нумара"),
     "Number mask": ("Маска номера", "Маска нумара"),
+    # ledger reasons («основание»), issa.core.texts.operator_text
+    "Number %(number)s (%(category)s)": ("Номер %(number)s (%(category)s)", "Нумар %(number)s (%(category)s)"),
+    "%(name)s: connection fee": ("%(name)s: плата за подключение", "%(name)s: плата за падключэнне"),
     "In the mask, «%(any)s» stands for any digit: 7 characters for the number without the operator code, 9 with it (for example %(example)s).": (
         "В маске «%(any)s» используется для цифр, выбор которых может быть произвольным: 7 знаков — номер без кода оператора, 9 — с кодом (например %(example)s).",
         "У масцы «%(any)s» выкарыстоўваецца для лічбаў, выбар якіх можа быць адвольным: 7 знакаў — нумар без кода аператара, 9 — з кодам (напрыклад %(example)s).",

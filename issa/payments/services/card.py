@@ -24,6 +24,7 @@ from issa.core import rules
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.money import format_byn, to_kopecks
 from issa.core.phone import is_fixed_line, parse_any_number, parse_msisdn
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.notifications.services import subscriber_notify
@@ -378,7 +379,7 @@ def _apply(*, payment: Payment, data: dict[str, Any], now: datetime) -> str:
         account=payment.account,
         subscriber=payment.subscriber,
         amount=payment.amount,
-        reason=f"Card payment {payment.public_id}",
+        reason=operator_text(_("Card payment %(id)s"), id=payment.public_id),
         key=f"card:{payment.acquirer}:{txn}",
         now=now,
         details={"payment": str(payment.public_id), "source": payment.source, "card_last4": last4},

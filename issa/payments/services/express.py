@@ -34,6 +34,7 @@ from issa.core import clock, rules
 from issa.core.crypto import keyed_hash
 from issa.core.errors import DomainError, ErrorKind
 from issa.core.money import format_byn, to_roubles
+from issa.core.texts import operator_text
 from issa.identity.actor import Actor
 from issa.identity.services import audit_record
 from issa.notifications.services import subscriber_notify
@@ -290,7 +291,7 @@ def express_card_redeem(
                 account=subscriber.account,
                 subscriber=subscriber,
                 amount=card.face_value,
-                reason=f"Express card …{card.last4}",
+                reason=operator_text(_("Express card …%(last4)s"), last4=card.last4),
                 key=f"express:{card.pk}",
                 now=now,
                 details={"express_card": card.pk, "batch": card.batch_id},

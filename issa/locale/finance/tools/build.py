@@ -34,6 +34,22 @@ INTRO = (
 
 # msgid -> (ru, be)
 T: dict[str, tuple[str, str]] = {
+    # ledger reasons («основание»), written in the operator's language (issa.core.texts.operator_text)
+    "Promised payment": ("Обещанный платёж", "Абяцаны плацёж"),
+    "Promised payment settled": ("Обещанный платёж погашен", "Абяцаны плацёж пагашаны"),
+    "Promised payment expired": ("Обещанный платёж: срок истёк", "Абяцаны плацёж: тэрмін скончыўся"),
+    "Installment %(number)s/%(count)s: %(device)s": (
+        "Рассрочка %(number)s/%(count)s: %(device)s",
+        "Растэрміноўка %(number)s/%(count)s: %(device)s",
+    ),
+    "Erroneous payment moved to %(number)s": (
+        "Ошибочный платёж перенесён на номер %(number)s",
+        "Памылковы плацёж перанесены на нумар %(number)s",
+    ),
+    "Erroneous payment from %(number)s": (
+        "Ошибочный платёж с номера %(number)s",
+        "Памылковы плацёж з нумара %(number)s",
+    ),
     # admin
     "review deadline": ("срок рассмотрения", "тэрмін разгляду"),
     "Overdue": ("Просрочено", "Пратэрмінавана"),
@@ -112,8 +128,8 @@ T: dict[str, tuple[str, str]] = {
         "Выберыце ад 1 да %(count)s плацяжоў.",
     ),
     "Not enough money on the balance: %(amount)s is needed, the balance is %(balance)s.": (
-        "Недостаточно средств на балансе: нужно %(amount)s, на балансе %(balance)s.",
-        "Недастаткова сродкаў на балансе: трэба %(amount)s, на балансе %(balance)s.",
+        "Недостаточно средств на балансе: нужно %(amount)s, на балансе %(balance)s",
+        "Недастаткова сродкаў на балансе: трэба %(amount)s, на балансе %(balance)s",
     ),
     "A promised payment is from 0,01 to %(max)s.": (
         "Сумма обещанного платежа — от 0,01 до %(max)s.",
