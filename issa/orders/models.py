@@ -85,7 +85,7 @@ class SimulatedSim(models.Model):
     plan = models.CharField(max_length=40, blank=True)
     services = models.JSONField(default=dict, blank=True, help_text="service code → settings")
     suspended = models.BooleanField(default=False)
-    updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
         verbose_name = _("simulated network: SIM")

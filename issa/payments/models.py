@@ -170,7 +170,12 @@ class ExpressCard(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
     redeemed_subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "subscribers.Subscriber",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redeemed by subscriber"),
     )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(
