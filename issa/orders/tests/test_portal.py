@@ -105,3 +105,17 @@ def test_svc_9_paused_notice_in_belarusian_and_english(logged_in: Any, client: A
     en = client.get(reverse("portal:services_pause"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Абслугоўванне прыпынена па Вашай ініцыятыве" in be
     assert "Service is suspended at your initiative" in en
+
+
+def test_svc_2_an_offer_shows_its_price_and_button_with_what_it_gives_behind_a_tap(logged_in: Any, client: Any) -> None:
+    from issa.catalog.models import Service
+
+    Service.objects.filter(code="music").update(description="Музыка без рекламы и без трафика")
+    page = client.get(reverse("portal:services")).content.decode()
+    card = page.split('data-testid="offer-music"', 1)[1].split("</article>", 1)[0]
+    assert "Музыка" in card
+    assert "3,00" in card  # the monthly fee
+    assert "К оплате сейчас" in card
+    more = '<details class="offer__more"><summary>Что даёт услуга</summary><p>Музыка без рекламы и без трафика</p>'
+    assert more in card  # closed until tapped
+    assert 'value="connect_service"' in card
