@@ -72,11 +72,12 @@ def import_workers() -> int:
 def part_of(raw: str, parts: int) -> int:
     """The part (worker) a raw line belongs to, by its number (second field): stable across
     processes and runs (CRC-32, not the per-process ``hash``), so a resumed import splits the same
-    way. A line without a second field goes to part 0, which quarantines it."""
+    way. The number as the parser reads it (a leading "+" dropped), so "+375…" and "375…" of one
+    number go to one part. A line without a second field goes to part 0, which quarantines it."""
     if parts == 1:
         return 0
     fields = raw.split(SEPARATOR, 2)
-    return zlib.crc32(fields[1].encode()) % parts if len(fields) > 1 else 0
+    return zlib.crc32(fields[1].removeprefix("+").encode()) % parts if len(fields) > 1 else 0
 
 
 NOT_RATABLE_MESSAGES = {

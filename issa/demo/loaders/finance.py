@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from issa.billing.models import LedgerEntry
 from issa.billing.services import ledger_post
@@ -77,7 +77,7 @@ def _installments(subs: dict[str, Subscriber], now: datetime) -> int:
                 subscriber=subscriber,
                 amount=amount,
                 kind=LedgerEntry.Kind.PAYMENT,
-                reason=operator_text(gettext_lazy("ERIP payment")),
+                reason=operator_text(_("ERIP payment")),
                 idempotency_key=f"demo:fin:erip:{msisdn}",
                 now=at,
                 details={"source": "bank"},
@@ -89,7 +89,7 @@ def _installments(subs: dict[str, Subscriber], now: datetime) -> int:
                 amount=-amount,
                 kind=LedgerEntry.Kind.INSTALLMENT,
                 reason=operator_text(
-                    gettext_lazy("Installment %(number)s/%(count)s: %(device)s"), number=1, count=count, device=device
+                    _("Installment %(number)s/%(count)s: %(device)s"), number=1, count=count, device=device
                 ),
                 idempotency_key=key,
                 now=at,
@@ -121,7 +121,7 @@ def _promised(subs: dict[str, Subscriber], now: datetime) -> int:
         **common,
         amount=300,
         kind=LedgerEntry.Kind.PROMISED,
-        reason=operator_text(gettext_lazy("Promised payment")),
+        reason=operator_text(_("Promised payment")),
         idempotency_key=f"fin3:promised:{row.pk}",
         now=registered,
         details={"source": "promised", "promised_id": row.pk},
@@ -130,7 +130,7 @@ def _promised(subs: dict[str, Subscriber], now: datetime) -> int:
         **common,
         amount=-300,
         kind=LedgerEntry.Kind.PROMISED_REVERSAL,
-        reason=operator_text(gettext_lazy("Promised payment expired")),
+        reason=operator_text(_("Promised payment expired")),
         idempotency_key=f"fin3:promised_reversal:{row.pk}",
         now=expired,
         details={"promised_id": row.pk, "outcome": "expired"},
@@ -143,12 +143,12 @@ def _refund(subs: dict[str, Subscriber], now: datetime) -> int:
     if wrong is None:
         return 0
     at = _in_period(now - timedelta(days=2), now)
-    payment, _ = ledger_post(
+    payment, _created = ledger_post(
         account=wrong.account,
         subscriber=wrong,
         amount=500,
         kind=LedgerEntry.Kind.PAYMENT,
-        reason=operator_text(gettext_lazy("ERIP payment")),
+        reason=operator_text(_("ERIP payment")),
         idempotency_key="demo:fin:erroneous-payment",
         now=at,
         details={"source": "bank"},

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from issa.billing.models import LedgerEntry
@@ -121,13 +120,13 @@ def _pay(*, plan: InstallmentPlan, number: int, early: bool, now: datetime) -> b
         return False
     amount = payment_amount(plan, number)
     key = f"fin2:installment:{plan.pk}:{number}"
-    _, created = ledger_post(
+    _entry, created = ledger_post(
         account=plan.account,
         subscriber=plan.subscriber,
         amount=-amount,
         kind=LedgerEntry.Kind.INSTALLMENT,
         reason=operator_text(
-            gettext_lazy("Installment %(number)s/%(count)s: %(device)s"),
+            _("Installment %(number)s/%(count)s: %(device)s"),
             number=number,
             count=plan.payments_count,
             device=plan.device_name,
@@ -214,7 +213,7 @@ def installment_early_start(
     """Ask to write off the next ``count`` payments: checked now, confirmed next. Returns the
     pending request and the amount to show on the confirmation step."""
     plan = _own_plan(subscriber=subscriber, plan_id=plan_id)
-    _, amount = _check_early(plan=plan, count=count)
+    _due, amount = _check_early(plan=plan, count=count)
     req = pending_start(
         session_key=session_key,
         user=user,

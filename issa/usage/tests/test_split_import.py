@@ -184,6 +184,8 @@ def test_bss_2_part_of_splits_by_number_stably():
     assert part_of(raw, 1) == 0
     assert {part_of(raw, 2) for _ in range(3)} == {part_of(raw, 2)}  # no per-process hash seed
     assert part_of("no separator at all", 4) == 0
+    plus = raw.replace("|375291234567|", "|+375291234567|")
+    assert all(part_of(plus, n) == part_of(raw, n) for n in range(2, 9))  # one number, one part
     numbers = [f"37529{n:07d}" for n in range(1000)]
     shares = Counter(part_of(line("x", n, "sms", NOV, 1), 2) for n in numbers)
     assert 400 < shares[0] < 600  # an even split of numbers
