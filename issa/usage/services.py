@@ -386,18 +386,7 @@ def usage_import_file(
             )
         elif progress:
             progress(file.accounted)
-    if file.parts == 1:
-        _import_part(
-            path,
-            file=file,
-            source=source,
-            part=0,
-            now=now,
-            chunk_lines=chunk_lines,
-            progress=progress,
-            on_chunk=on_chunk,
-        )
-    elif connection.in_atomic_block:  # a split import resumed inside a transaction: its parts in turn
+    if file.parts == 1 or connection.in_atomic_block:  # in this process (a split file's parts in turn)
         for part in range(file.parts):
             _import_part(
                 path,
